@@ -1,0 +1,64 @@
+"""Atomic file output: a final path only ever holds a complete file.
+
+Every output is written to a unique temporary file in the destination's folder
+and renamed over the destination once complete, so an interrupted job leaves
+either the old file or nothing, never half a file, and two jobs never share a
+temporary path.
+"""
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
+
+    On an exception the temporary file is removed and ``path`` is untouched.
+    The suffix of ``path`` is kept so that writers that dispatch on the
+    extension (matplotlib, numpy) behave as for the final name.
+    """
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(
+        dir=final.parent, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def save_npy(path: str | os.PathLike, array) -> None:
+    """Save one array as ``.npy`` atomically (never pickled)."""
+    import numpy as np
+
+    with atomic_path(path) as tmp:
+        np.save(tmp, np.asarray(array), allow_pickle=False)
+
+
+def save_npz(path: str | os.PathLike, **arrays) -> None:
+    """Save named arrays as an uncompressed ``.npz`` atomically."""
+    import numpy as np
+
+    with atomic_path(path) as tmp:
+        np.savez(tmp, **arrays)

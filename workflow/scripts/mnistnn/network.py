@@ -1,0 +1,243 @@
+"""The 784-H-10 sigmoid network of Rashid's book, with thresholds.
+
+Conventions (those of the four parameter files):
+
+- an input ``x`` is a row of 784 pixels scaled by :func:`scale_pixels`;
+  a batch of inputs is an ``(n, 784)`` array, one image per row
+- hidden ``h = sigmoid(x @ W1 - v1)``, output ``y = sigmoid(h @ W2 - v2)``
+- ``W1`` is ``(784, H)``, ``W2`` is ``(H, 10)``, ``v1`` is ``(H,)``, ``v2`` is ``(10,)``
+  (the files write the thresholds as one row, ``1 x H`` and ``1 x 10``)
+- targets are 0.99 for the true digit and 0.01 elsewhere
+- the loss of one sample is ``0.5 * sum((t - y) ** 2)``
+
+Training is stochastic gradient descent on that loss.  With ``batch_size=1``
+it takes one sample at a time, as the book does; with ``batch_size > 1`` the
+gradient is summed over each mini-batch.  Thresholds enter with a minus sign,
+so their gradient is minus the usual bias gradient.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import expit as sigmoid
+
+N_INPUTS = 784
+N_OUTPUTS = 10
+
+
+class Network(NamedTuple):
+    """The four parameter arrays (float64 when exported, float32 while training fast)."""
+
+    W1: np.ndarray
+    W2: np.ndarray
+    v1: np.ndarray
+    v2: np.ndarray
+
+    @property
+    def hidden_nodes(self) -> int:
+        return self.W1.shape[1]
+
+    def astype(self, dtype) -> "Network":
+        """A copy of the network with every array converted to ``dtype``."""
+        return Network(*(np.array(array, dtype=dtype) for array in self))
+
+
+def scale_pixels(images: np.ndarray) -> np.ndarray:
+    """Map uint8 pixels 0..255 to inputs in [0.01, 1.0]: ``pixel / 255 * 0.99 + 0.01``."""
+    return np.asarray(images, dtype=np.float64) / 255.0 * 0.99 + 0.01
+
+
+def target_vectors(labels: np.ndarray) -> np.ndarray:
+    """One ``(n, 10)`` row per label: 0.99 for the labelled digit, 0.01 elsewhere."""
+    labels = np.asarray(labels, dtype=np.intp)
+    targets = np.full((labels.size, N_OUTPUTS), 0.01)
+    targets[np.arange(labels.size), labels] = 0.99
+    return targets
+
+
+def initial_network(hidden_nodes: int, seed: int) -> Network:
+    """Weights drawn from N(0, n_in ** -0.5) by a seeded Generator (W1 first); thresholds 0."""
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(0.0, N_INPUTS**-0.5, size=(N_INPUTS, hidden_nodes))
+    W2 = rng.normal(0.0, hidden_nodes**-0.5, size=(hidden_nodes, N_OUTPUTS))
+    return Network(W1, W2, np.zeros(hidden_nodes), np.zeros(N_OUTPUTS))
+
+
+def feedforward(net: Network, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(hidden, output)`` activations for inputs of shape ``(784,)`` or ``(n, 784)``."""
+    hidden = sigmoid(inputs @ net.W1 - net.v1)
+    output = sigmoid(hidden @ net.W2 - net.v2)
+    return hidden, output
+
+
+def predict(net: Network, inputs: np.ndarray) -> np.ndarray:
+    """The digit with the highest output, for each row of ``inputs``."""
+    return np.argmax(feedforward(net, inputs)[1], axis=-1)
+
+
+def accuracy(net: Network, images: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of uint8 ``images`` ``(n, 784)`` whose prediction equals ``labels``."""
+    return float(np.mean(predict(net, scale_pixels(images)) == labels))
+
+
+def loss(net: Network, inputs: np.ndarray, targets: np.ndarray) -> float:
+    """Squared-error loss ``0.5 * sum((t - y) ** 2)``, summed over the rows of a batch."""
+    output = feedforward(net, inputs)[1]
+    return float(0.5 * np.sum((targets - output) ** 2))
+
+
+def gradient(net: Network, inputs: np.ndarray, targets: np.ndarray) -> Network:
+    """Gradient of :func:`loss` with respect to ``(W1, W2, v1, v2)``, summed over the batch.
+
+    ``inputs`` is ``(n, 784)`` and ``targets`` ``(n, 10)``.  Backpropagation:
+    ``delta2 = (y - t) * y * (1 - y)`` and ``delta1 = (delta2 @ W2.T) * h * (1 - h)``
+    are the loss's derivatives with respect to the layers' net inputs, so
+    ``dW = activations.T @ delta`` and, since thresholds are subtracted, ``dv = -sum(delta)``.
+    """
+    hidden, output = feedforward(net, inputs)
+    delta2 = (output - targets) * output * (1.0 - output)
+    delta1 = (delta2 @ net.W2.T) * hidden * (1.0 - hidden)
+    return Network(inputs.T @ delta1, hidden.T @ delta2, -delta1.sum(axis=0), -delta2.sum(axis=0))
+
+
+def sgd_numpy(
+    net: Network,
+    images: np.ndarray,
+    labels: np.ndarray,
+    order: np.ndarray,
+    learning_rate: float,
+    batch_size: int,
+    train_thresholds: bool,
+) -> float:
+    """Run SGD over ``images[order]``, updating ``net`` in place; return the summed loss.
+
+    ``images`` are uint8 ``(n, 784)``, scaled batch by batch so that a float
+    copy of the whole training set never has to exist.  The loss of each batch
+    is measured on the forward pass that computes its gradient, i.e. before
+    its update.  This is the plain, readable reference implementation;
+    :mod:`mnistnn.kernels` computes the same, faster.
+    """
+    W1, W2, v1, v2 = net
+    total_loss = 0.0
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        x = scale_pixels(images[batch]).astype(W1.dtype)
+        t = target_vectors(labels[batch]).astype(W1.dtype)
+        hidden, output = feedforward(net, x)
+        total_loss += 0.5 * float(np.sum((t - output) ** 2))
+        delta2 = (output - t) * output * (1.0 - output)
+        delta1 = (delta2 @ W2.T) * hidden * (1.0 - hidden)
+        W2 -= learning_rate * (hidden.T @ delta2)
+        W1 -= learning_rate * (x.T @ delta1)
+        if train_thresholds:
+            v2 += learning_rate * delta2.sum(axis=0)
+            v1 += learning_rate * delta1.sum(axis=0)
+    return total_loss
+
+
+#: The signature every SGD implementation shares (see :func:`sgd_numpy`).
+SGD = Callable[[Network, np.ndarray, np.ndarray, np.ndarray, float, int, bool], float]
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """How one model is trained (the keys of a model in ``config/config.yaml``)."""
+
+    hidden_nodes: int = 200
+    learning_rate: float = 0.1
+    epochs: int = 5
+    batch_size: int = 1
+    train_thresholds: bool = True
+    shuffle: bool = False
+    seed: int = 1
+    #: samples seen within the first epoch at which to keep a snapshot
+    snapshots: tuple[int, ...] = ()
+
+
+class Snapshot(NamedTuple):
+    """The network as it was after ``samples_seen`` training samples."""
+
+    label: str
+    samples_seen: int
+    net: Network
+
+
+@dataclass
+class TrainingResult:
+    """A trained network (float64), one history row per epoch, and snapshots in order."""
+
+    net: Network
+    history: list[dict] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+
+
+def epoch_order(n_samples: int, epoch: int, hyper: Hyperparameters) -> np.ndarray:
+    """Sample indices for ``epoch`` (1-based): the file's order, or a seeded shuffle."""
+    if not hyper.shuffle:
+        return np.arange(n_samples)
+    return np.random.default_rng([hyper.seed, epoch]).permutation(n_samples)
+
+
+def snapshot_points(n_samples: int, hyper: Hyperparameters) -> list[int]:
+    """Sorted positions inside the first epoch at which to take a snapshot."""
+    return sorted(p for p in set(hyper.snapshots) if 0 < p < n_samples)
+
+
+def train(
+    images: np.ndarray,
+    labels: np.ndarray,
+    test_images: np.ndarray,
+    test_labels: np.ndarray,
+    hyper: Hyperparameters,
+    sgd: SGD = sgd_numpy,
+    dtype: type = np.float64,
+    progress: Callable[[str], None] = print,
+) -> TrainingResult:
+    """Train a fresh network on uint8 ``images`` ``(n, 784)`` and ``labels`` ``(n,)``.
+
+    ``sgd`` does the work (``dtype`` is the precision it works in); the
+    result is float64 whatever it is.  After each epoch the test accuracy
+    is measured and a line is sent to ``progress``.
+    """
+    net = initial_network(hyper.hidden_nodes, hyper.seed).astype(dtype)
+    result = TrainingResult(net=net)
+    result.snapshots.append(Snapshot("initial", 0, net.astype(np.float64)))
+    n_samples = len(images)
+    for epoch in range(1, hyper.epochs + 1):
+        order = epoch_order(n_samples, epoch, hyper)
+        cuts = snapshot_points(n_samples, hyper) if epoch == 1 else []
+        started = time.perf_counter()
+        total_loss = 0.0
+        for start, stop in zip([0, *cuts], [*cuts, n_samples], strict=True):
+            total_loss += sgd(
+                net,
+                images,
+                labels,
+                order[start:stop],
+                hyper.learning_rate,
+                hyper.batch_size,
+                hyper.train_thresholds,
+            )
+            if stop < n_samples:
+                result.snapshots.append(Snapshot(f"sample{stop}", stop, net.astype(np.float64)))
+        seconds = time.perf_counter() - started
+        exported = net.astype(np.float64)
+        result.snapshots.append(Snapshot(f"epoch{epoch}", epoch * n_samples, exported))
+        row = {
+            "epoch": epoch,
+            "mean_loss": total_loss / n_samples,
+            "test_accuracy": accuracy(exported, test_images, test_labels),
+            "seconds": seconds,
+            "samples_per_second": n_samples / seconds if seconds > 0 else float("inf"),
+        }
+        result.history.append(row)
+        progress(
+            f"epoch {epoch}/{hyper.epochs}: mean loss {row['mean_loss']:.5f}, "
+            f"test accuracy {row['test_accuracy']:.4f}, {seconds:.1f} s, "
+            f"{row['samples_per_second']:,.0f} samples/s"
+        )
+    result.net = net.astype(np.float64)
+    return result

@@ -1,0 +1,119 @@
+"""The four plain-text parameter files: weight1.txt, weight2.txt, value1.txt, value2.txt.
+
+The format is the one of the blog post that published such files: one matrix
+row per line, values separated by a single space, no header.  Its reader does
+``line.strip().split(' ')`` and ``float()`` on each token, so exported files
+contain nothing else.  Shapes: ``W1`` 784 x H, ``W2`` H x 10, ``v1`` 1 x H,
+``v2`` 1 x 10.  Values are written with Python's shortest round-trip ``repr``,
+so reading a file back gives bit-identical float64 arrays.
+
+Reading is a little more lenient than writing (any run of spaces or tabs
+separates values), and strict about everything that matters: every token a
+finite number, rows of equal length, the four shapes consistent.
+"""
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from mnistnn import atomic
+from mnistnn.errors import ParamsError
+from mnistnn.network import N_INPUTS, N_OUTPUTS, Network
+
+PARAM_FILES = ("weight1.txt", "weight2.txt", "value1.txt", "value2.txt")
+
+#: Refuse a file larger than this before reading it: W1 of a 784 x 20,000
+#: network written at 25 characters a value is about 400 MB, far beyond any
+#: network this pipeline trains or the blog published (784 x 200, 3.5 MB).
+MAX_FILE_BYTES = 512 * 1024**2
+
+
+def format_matrix(matrix: np.ndarray) -> str:
+    """Text of a 2-D array: one row per line, single spaces, round-trip ``repr`` values."""
+    matrix = np.atleast_2d(np.asarray(matrix, dtype=np.float64))
+    return "".join(" ".join(map(repr, row)) + "\n" for row in matrix.tolist())
+
+
+def parse_matrix(text: str, name: str = "<text>") -> np.ndarray:
+    """Parse the text of one parameter file into a 2-D float64 array.
+
+    Raises :class:`ParamsError` naming ``name`` and the line for a
+    non-numeric or non-finite token, a ragged row, or an empty file.
+    """
+    rows = []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        tokens = line.split()
+        if not tokens:
+            if line.strip(" \t"):
+                raise ParamsError(f"{name}, line {line_number}: unexpected characters {line!r}")
+            continue
+        try:
+            row = np.array([float(token) for token in tokens])
+        except ValueError as error:
+            raise ParamsError(f"{name}, line {line_number}: not a number: {error}") from None
+        if not np.all(np.isfinite(row)):
+            bad = tokens[int(np.argmin(np.isfinite(row)))]
+            raise ParamsError(f"{name}, line {line_number}: value {bad!r} is not finite")
+        if rows and len(row) != len(rows[0]):
+            raise ParamsError(
+                f"{name}, line {line_number}: {len(row)} values, but line 1 has {len(rows[0])}"
+            )
+        rows.append(row)
+    if not rows:
+        raise ParamsError(f"{name}: file holds no numbers")
+    return np.vstack(rows)
+
+
+def read_matrix(path: str | os.PathLike) -> np.ndarray:
+    """Read one parameter file, refusing files over :data:`MAX_FILE_BYTES` unread."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParamsError(
+                f"{path}: {size} bytes is larger than any plausible network "
+                f"(limit {MAX_FILE_BYTES} bytes); refusing to read it"
+            )
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise ParamsError(f"{path}: cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ParamsError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    return parse_matrix(text, name=str(path))
+
+
+def check_shapes(
+    W1: np.ndarray, W2: np.ndarray, v1: np.ndarray, v2: np.ndarray, folder: str | os.PathLike
+) -> Network:
+    """Check the four 2-D arrays form one 784-H-10 network; return it with 1-D thresholds."""
+    folder = Path(folder)
+    hidden = W1.shape[1]
+    expected = {
+        "weight1.txt": (W1, (N_INPUTS, hidden)),
+        "weight2.txt": (W2, (hidden, N_OUTPUTS)),
+        "value1.txt": (v1, (1, hidden)),
+        "value2.txt": (v2, (1, N_OUTPUTS)),
+    }
+    for name, (array, shape) in expected.items():
+        if array.shape != shape:
+            raise ParamsError(
+                f"{folder / name}: shape {array.shape[0]} x {array.shape[1]}, "
+                f"expected {shape[0]} x {shape[1]} (784 x H, H x 10, 1 x H, 1 x 10 with "
+                f"H = {hidden} from weight1.txt)"
+            )
+    return Network(W1, W2, v1[0], v2[0])
+
+
+def read_params(folder: str | os.PathLike) -> Network:
+    """Read and validate the four parameter files in ``folder``."""
+    folder = Path(folder)
+    matrices = [read_matrix(folder / name) for name in PARAM_FILES]
+    return check_shapes(*matrices, folder=folder)
+
+
+def write_params(folder: str | os.PathLike, net: Network) -> None:
+    """Write ``net`` (converted to float64) as the four files in ``folder``, each atomically."""
+    folder = Path(folder)
+    for name, array in zip(PARAM_FILES, net.astype(np.float64), strict=True):
+        atomic.write_text(folder / name, format_matrix(array))
