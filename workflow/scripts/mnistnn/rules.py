@@ -1,0 +1,34 @@
+"""What every rule script shares: progress lines to the log and the terminal, clean failures.
+
+A rule script defines ``main(say)`` and ends with ``run_rule(main, snakemake.log[0])``.
+``say`` prints one line to the terminal (stderr) and appends it to the rule's
+log.  Bad input raises a :class:`~mnistnn.errors.MnistnnError` whose message
+names the file, key or value at fault; it is reported as one plain line (no
+traceback first) and the job exits non-zero, having written no output.
+"""
+
+import sys
+from collections.abc import Callable
+
+from mnistnn.errors import MnistnnError
+
+Say = Callable[[str], None]
+
+
+def run_rule(main: Callable[[Say], None], log_path: str | None = None) -> None:
+    """Call ``main(say)``; turn a :class:`MnistnnError` into a message and exit status 1."""
+    log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+        if log is not None:
+            print(line, file=log, flush=True)
+
+    try:
+        main(say)
+    except MnistnnError as error:
+        say(f"error: {error}")
+        sys.exit(1)
+    finally:
+        if log is not None:
+            log.close()
