@@ -83,6 +83,13 @@ def accuracy(net: Network, images: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(predict(net, scale_pixels(images)) == labels))
 
 
+def confusion_matrix(net: Network, images: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Counts ``(10, 10)``: row = true digit, column = predicted digit, for uint8 ``images``."""
+    counts = np.zeros((N_OUTPUTS, N_OUTPUTS), dtype=np.int64)
+    np.add.at(counts, (labels, predict(net, scale_pixels(images))), 1)
+    return counts
+
+
 def loss(net: Network, inputs: np.ndarray, targets: np.ndarray) -> float:
     """Squared-error loss ``0.5 * sum((t - y) ** 2)``, summed over the rows of a batch."""
     output = feedforward(net, inputs)[1]

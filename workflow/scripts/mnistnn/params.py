@@ -12,6 +12,7 @@ separates values), and strict about everything that matters: every token a
 finite number, rows of equal length, the four shapes consistent.
 """
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -19,7 +20,14 @@ import numpy as np
 
 from mnistnn import atomic
 from mnistnn.errors import ParamsError
-from mnistnn.network import N_INPUTS, N_OUTPUTS, Network
+from mnistnn.network import (
+    N_INPUTS,
+    N_OUTPUTS,
+    Hyperparameters,
+    Network,
+    Snapshot,
+    TrainingResult,
+)
 
 PARAM_FILES = ("weight1.txt", "weight2.txt", "value1.txt", "value2.txt")
 
@@ -117,3 +125,49 @@ def write_params(folder: str | os.PathLike, net: Network) -> None:
     folder = Path(folder)
     for name, array in zip(PARAM_FILES, net.astype(np.float64), strict=True):
         atomic.write_text(folder / name, format_matrix(array))
+
+
+def save_model(path: str | os.PathLike, result: TrainingResult, hyper: Hyperparameters) -> None:
+    """Save a trained network, its hyper-parameters and history as one ``.npz``.
+
+    Every entry is a plain numeric or string array, so the file loads with
+    ``allow_pickle=False``.
+    """
+    history = {f"history_{key}": [row[key] for row in result.history] for key in result.history[0]}
+    settings = {
+        f"hyper_{key}": np.asarray(value) for key, value in dataclasses.asdict(hyper).items()
+    }
+    atomic.save_npz(path, **result.net._asdict(), **settings, **history)
+
+
+def load_network(path: str | os.PathLike) -> Network:
+    """The float64 network saved by :func:`save_model`."""
+    with np.load(path, allow_pickle=False) as archive:
+        return Network(*(archive[name] for name in Network._fields))
+
+
+def save_snapshots(path: str | os.PathLike, snapshots: list[Snapshot]) -> None:
+    """Save the networks of a training run's snapshots, stacked, as one ``.npz``."""
+    stacked = {
+        name: np.stack([snapshot.net._asdict()[name] for snapshot in snapshots])
+        for name in Network._fields
+    }
+    atomic.save_npz(
+        path,
+        label=np.array([snapshot.label for snapshot in snapshots]),
+        samples_seen=np.array([snapshot.samples_seen for snapshot in snapshots]),
+        **stacked,
+    )
+
+
+def load_snapshots(path: str | os.PathLike) -> list[Snapshot]:
+    """The snapshots saved by :func:`save_snapshots`, in training order."""
+    with np.load(path, allow_pickle=False) as archive:
+        return [
+            Snapshot(
+                str(label), int(seen), Network(*(archive[name][i] for name in Network._fields))
+            )
+            for i, (label, seen) in enumerate(
+                zip(archive["label"], archive["samples_seen"], strict=True)
+            )
+        ]

@@ -1,0 +1,87 @@
+"""Shared test fixtures: a tiny MNIST in IDX format and a scratch copy of the pipeline."""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from mnistnn.idx import encode_idx
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def digit_like_images(labels: np.ndarray, seed: int) -> np.ndarray:
+    """uint8 ``(n, 28, 28)`` images a tiny network can learn: a bright bar whose place is the label.
+
+    Each digit d gets a 4-pixel-wide vertical bar at column ``2 + 2.4 d``,
+    plus noise, so classes are separable but not trivially identical.
+    """
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 60, size=(labels.size, 28, 28)).astype(np.uint8)
+    for image, label in zip(images, labels, strict=True):
+        column = int(2 + 2.4 * label)
+        image[4:24, column : column + 4] = rng.integers(180, 256, size=(20, 4))
+    return images
+
+
+def write_tiny_mnist(folder: Path, n_train: int = 300, n_test: int = 100, seed: int = 0) -> dict:
+    """Write the four IDX files of a tiny MNIST-like data set; return their SHA-256 by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    checksums = {}
+    for split, n in (("train", n_train), ("t10k", n_test)):
+        labels = rng.permutation(np.arange(n) % 10).astype(np.uint8)
+        files = {
+            f"{split}-images-idx3-ubyte": digit_like_images(labels, seed + n),
+            f"{split}-labels-idx1-ubyte": labels,
+        }
+        for name, array in files.items():
+            data = encode_idx(array)
+            (folder / name).write_bytes(data)
+            checksums[name] = hashlib.sha256(data).hexdigest()
+    return checksums
+
+
+@pytest.fixture(scope="session")
+def tiny_mnist(tmp_path_factory) -> tuple[Path, dict]:
+    """A tiny MNIST folder and the SHA-256 of its files."""
+    folder = tmp_path_factory.mktemp("tiny_mnist")
+    return folder, write_tiny_mnist(folder)
+
+
+def tiny_config(mnist_folder: Path, checksums: dict, **overrides) -> dict:
+    """A pipeline config that trains one tiny model on the tiny MNIST."""
+    config = {
+        "mnist": {"sources": [str(mnist_folder)], "timeout": 5, "sha256": checksums},
+        "models": {
+            "tiny": {
+                "hidden_nodes": 12,
+                "learning_rate": 0.3,
+                "epochs": 2,
+                "batch_size": 1,
+                "train_thresholds": True,
+                "shuffle": True,
+                "seed": 3,
+                "snapshots": [50, 150],
+            }
+        },
+        "imported_models": {},
+        "queries": {"three_or_eight": [0.01] * 3 + [0.5] + [0.01] * 4 + [0.5, 0.01]},
+    }
+    config.update(overrides)
+    return config
+
+
+def make_pipeline_copy(destination: Path, config: dict) -> Path:
+    """Copy the pipeline's code (not its results) to ``destination``, configured by ``config``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "Snakefile", destination / "Snakefile")
+    shutil.copytree(
+        REPO / "workflow", destination / "workflow", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (destination / "config").mkdir(exist_ok=True)
+    (destination / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return destination

@@ -1,0 +1,150 @@
+"""The network: forward pass, gradient, one SGD step, training and its determinism."""
+
+import numpy as np
+import pytest
+from conftest import digit_like_images
+
+from mnistnn import network as nw
+from mnistnn.network import Hyperparameters, Network
+
+
+def small_network(hidden=5, seed=0, thresholds=True) -> Network:
+    net = nw.initial_network(hidden, seed)
+    if thresholds:
+        rng = np.random.default_rng(seed + 1)
+        net = Network(net.W1, net.W2, rng.normal(0, 0.5, hidden), rng.normal(0, 0.5, 10))
+    return net
+
+
+def test_scale_pixels_maps_0_and_255_to_the_books_range():
+    assert nw.scale_pixels(np.array([0, 255], dtype=np.uint8)).tolist() == [0.01, 1.0]
+
+
+def test_target_vectors_mark_the_label_with_099():
+    targets = nw.target_vectors(np.array([3, 0]))
+    assert targets.shape == (2, 10)
+    assert targets[0, 3] == 0.99 and targets[1, 0] == 0.99
+    assert np.count_nonzero(targets == 0.01) == 18
+
+
+def test_initial_network_shapes_and_scale():
+    net = nw.initial_network(200, seed=1)
+    assert [a.shape for a in net] == [(784, 200), (200, 10), (200,), (10,)]
+    assert not net.v1.any() and not net.v2.any()
+    assert net.W1.std() == pytest.approx(784**-0.5, rel=0.02)
+    assert net.W2.std() == pytest.approx(200**-0.5, rel=0.1)
+    assert np.array_equal(net.W1, nw.initial_network(200, seed=1).W1)
+
+
+def test_feedforward_subtracts_thresholds():
+    W1 = np.zeros((784, 2))
+    W1[0, 0] = 2.0
+    W2 = np.array([[1.0] * 10, [-1.0] * 10])
+    net = Network(W1, W2, np.array([0.5, 0.0]), np.full(10, 0.25))
+    x = np.zeros(784)
+    x[0] = 1.0
+    hidden, output = nw.feedforward(net, x)
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    assert hidden == pytest.approx([sigmoid(1.5), sigmoid(0.0)])
+    assert output == pytest.approx(np.full(10, sigmoid(hidden[0] - hidden[1] - 0.25)))
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_gradient_matches_finite_differences(batch):
+    rng = np.random.default_rng(7)
+    net = small_network()
+    x = rng.uniform(0.01, 1.0, size=(batch, 784))
+    t = nw.target_vectors(rng.integers(0, 10, batch))
+    analytic = nw.gradient(net, x, t)
+    step = 1e-6
+    for name, array, grad in zip(Network._fields, net, analytic, strict=True):
+        for index in [(0,) * array.ndim, tuple(s - 1 for s in array.shape), (1,) * array.ndim]:
+            saved = array[index]
+            array[index] = saved + step
+            up = nw.loss(net, x, t)
+            array[index] = saved - step
+            down = nw.loss(net, x, t)
+            array[index] = saved
+            assert grad[index] == pytest.approx((up - down) / (2 * step), rel=1e-5, abs=1e-9), name
+
+
+@pytest.mark.parametrize("train_thresholds", [True, False])
+def test_one_sgd_step_moves_against_the_gradient(train_thresholds):
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, size=(1, 784), dtype=np.uint8)
+    labels = np.array([4], dtype=np.uint8)
+    net = small_network()
+    before = net.astype(np.float64)
+    grad = nw.gradient(before, nw.scale_pixels(images), nw.target_vectors(labels))
+    nw.sgd_numpy(net, images, labels, np.array([0]), 0.1, 1, train_thresholds)
+    assert np.allclose(net.W1, before.W1 - 0.1 * grad.W1)
+    assert np.allclose(net.W2, before.W2 - 0.1 * grad.W2)
+    if train_thresholds:
+        assert np.allclose(net.v1, before.v1 - 0.1 * grad.v1)
+        assert np.allclose(net.v2, before.v2 - 0.1 * grad.v2)
+    else:
+        assert np.array_equal(net.v1, before.v1) and np.array_equal(net.v2, before.v2)
+
+
+def test_minibatch_step_sums_the_gradient_over_the_batch():
+    rng = np.random.default_rng(2)
+    images = rng.integers(0, 256, size=(4, 784), dtype=np.uint8)
+    labels = np.array([1, 2, 3, 4], dtype=np.uint8)
+    net = small_network()
+    before = net.astype(np.float64)
+    grad = nw.gradient(before, nw.scale_pixels(images), nw.target_vectors(labels))
+    nw.sgd_numpy(net, images, labels, np.arange(4), 0.05, 4, True)
+    assert np.allclose(net.W1, before.W1 - 0.05 * grad.W1)
+
+
+def test_epoch_order_is_the_files_or_a_seeded_shuffle():
+    assert np.array_equal(nw.epoch_order(5, 1, Hyperparameters(shuffle=False)), np.arange(5))
+    shuffled = nw.epoch_order(100, 1, Hyperparameters(shuffle=True, seed=4))
+    assert sorted(shuffled) == list(range(100)) and not np.array_equal(shuffled, np.arange(100))
+    assert np.array_equal(shuffled, nw.epoch_order(100, 1, Hyperparameters(shuffle=True, seed=4)))
+    assert not np.array_equal(
+        shuffled, nw.epoch_order(100, 2, Hyperparameters(shuffle=True, seed=4))
+    )
+
+
+def tiny_data(n, seed):
+    labels = (np.arange(n) % 10).astype(np.uint8)
+    return digit_like_images(labels, seed).reshape(n, 784), labels
+
+
+def test_training_learns_and_records_history_and_snapshots():
+    images, labels = tiny_data(300, 0)
+    test_images, test_labels = tiny_data(100, 1)
+    hyper = Hyperparameters(hidden_nodes=10, learning_rate=0.3, epochs=3, snapshots=(40, 120))
+    lines = []
+    result = nw.train(images, labels, test_images, test_labels, hyper, progress=lines.append)
+    assert [row["epoch"] for row in result.history] == [1, 2, 3]
+    assert result.history[-1]["test_accuracy"] > 0.9
+    assert result.history[-1]["mean_loss"] < result.history[0]["mean_loss"]
+    assert len(lines) == 3 and "samples/s" in lines[0]
+    labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
+    assert labels_seen == [
+        ("initial", 0), ("sample40", 40), ("sample120", 120),
+        ("epoch1", 300), ("epoch2", 600), ("epoch3", 900),
+    ]  # fmt: skip
+    assert np.array_equal(result.snapshots[-1].net.W1, result.net.W1)
+    assert np.array_equal(result.snapshots[0].net.W1, nw.initial_network(10, 1).W1)
+
+
+def test_snapshots_do_not_change_the_result():
+    images, labels = tiny_data(100, 0)
+    plain = Hyperparameters(hidden_nodes=6, epochs=1)
+    cut = Hyperparameters(hidden_nodes=6, epochs=1, snapshots=(10, 55))
+    quiet = lambda line: None  # noqa: E731
+    a = nw.train(images, labels, images, labels, plain, progress=quiet).net
+    b = nw.train(images, labels, images, labels, cut, progress=quiet).net
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_confusion_matrix_counts_true_by_predicted():
+    net = small_network(thresholds=False)
+    images, labels = tiny_data(50, 3)
+    counts = nw.confusion_matrix(net, images, labels)
+    assert counts.shape == (10, 10) and counts.sum() == 50
+    assert np.array_equal(counts.sum(axis=1), np.bincount(labels, minlength=10))
+    assert np.trace(counts) / 50 == pytest.approx(nw.accuracy(net, images, labels))

@@ -1,0 +1,70 @@
+rule train:
+    input:
+        **MNIST,
+    output:
+        model="results/{model}/model.npz",
+        history="results/{model}/history.csv",
+        snapshots="results/{model}/snapshots/weights.npz",
+    log:
+        "results/{model}/logs/train.log",
+    benchmark:
+        "results/{model}/benchmarks/train.tsv"
+    wildcard_constraints:
+        model=one_of(trained_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    threads: 1
+    resources:
+        mem_mb=800,
+        runtime=30,
+    params:
+        settings=model_settings,
+    script:
+        "../scripts/train.py"
+
+
+rule export_params:
+    input:
+        "results/{model}/model.npz",
+    output:
+        param_files("results/{model}/params"),
+    log:
+        "results/{model}/logs/export_params.log",
+    wildcard_constraints:
+        model=one_of(trained_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/export_params.py"
+
+
+rule import_params:
+    input:
+        lambda wildcards: param_files(config["imported_models"][wildcards.model]),
+    output:
+        param_files("results/{model}/params"),
+    log:
+        "results/{model}/logs/import_params.log",
+    wildcard_constraints:
+        model=one_of(imported_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/import_params.py"
+
+
+rule evaluate:
+    input:
+        params=param_files("results/{model}/params"),
+        test_images=MNIST["t10k-images-idx3-ubyte"],
+        test_labels=MNIST["t10k-labels-idx1-ubyte"],
+        history=training_history,
+    output:
+        metrics="results/{model}/metrics.json",
+        confusion="results/{model}/confusion.csv",
+    log:
+        "results/{model}/logs/evaluate.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/evaluate.py"
