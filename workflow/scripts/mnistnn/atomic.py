@@ -9,6 +9,7 @@ temporary path.
 import contextlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     )
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); outputs get the usual umask-based mode
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     try:
         yield tmp
         with open(tmp, "rb") as handle:
@@ -57,8 +62,15 @@ def save_npy(path: str | os.PathLike, array) -> None:
 
 
 def save_npz(path: str | os.PathLike, **arrays) -> None:
-    """Save named arrays as an uncompressed ``.npz`` atomically."""
+    """Save named arrays as an uncompressed ``.npz`` atomically, byte for byte reproducibly.
+
+    ``numpy.savez`` stamps each member with the current time; here every
+    member gets the same fixed date, so equal arrays give equal files.
+    """
     import numpy as np
 
-    with atomic_path(path) as tmp:
-        np.savez(tmp, **arrays)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            with archive.open(member, "w", force_zip64=True) as handle:
+                np.lib.format.write_array(handle, np.asarray(array), allow_pickle=False)

@@ -5,6 +5,7 @@ An IDX file is a 4-byte magic number ``0x00 0x00 <type> <ndim>``, then
 type 0x08 (unsigned byte): images are ``(n, 28, 28)`` and labels ``(n,)``.
 """
 
+import math
 import os
 import struct
 from pathlib import Path
@@ -57,7 +58,8 @@ def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
         )
     shape = struct.unpack(f">{ndim}I", data[4:header_size])
     dtype = IDX_TYPES[type_code]
-    expected = header_size + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    # math.prod, not np.prod: a forged header's dimensions must not overflow int64
+    expected = header_size + math.prod(shape) * dtype.itemsize
     if len(data) != expected:
         problem = "truncated" if len(data) < expected else "has trailing bytes"
         raise IdxError(
@@ -88,6 +90,8 @@ def encode_idx(array: np.ndarray) -> bytes:
     native = array.dtype.newbyteorder("=")
     if native not in codes:
         raise IdxError(f"dtype {array.dtype} has no IDX type code")
+    if array.ndim == 0:
+        raise IdxError("a 0-dimensional array cannot be written as IDX (it needs a dimension)")
     header = bytes([0, 0, codes[native], array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
     return header + array.astype(IDX_TYPES[codes[native]]).tobytes()
 

@@ -1,0 +1,164 @@
+"""The IDX reader and writer: parsing, every validation error, and a property test."""
+
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mnistnn.errors import IdxError
+from mnistnn.idx import IDX_TYPES, encode_idx, load_mnist, parse_idx, read_idx
+
+
+def header(type_code: int, *dims: int) -> bytes:
+    """An IDX header written by hand, independently of :func:`encode_idx`."""
+    return bytes([0, 0, type_code, len(dims)]) + struct.pack(f">{len(dims)}I", *dims)
+
+
+def test_parse_unsigned_bytes():
+    data = header(0x08, 2, 3) + bytes(range(250, 256))
+    array = parse_idx(data)
+    assert array.dtype == np.uint8
+    np.testing.assert_array_equal(array, [[250, 251, 252], [253, 254, 255]])
+
+
+def test_parse_is_big_endian():
+    data = header(0x0B, 2) + bytes([0x01, 0x02, 0xFF, 0xFE])
+    np.testing.assert_array_equal(parse_idx(data), [258, -2])
+    data = header(0x0D, 1) + struct.pack(">f", 1.5)
+    np.testing.assert_array_equal(parse_idx(data), [1.5])
+
+
+def test_parse_empty_dimension():
+    assert parse_idx(header(0x08, 0, 28, 28)).shape == (0, 28, 28)
+
+
+@pytest.mark.parametrize("type_code", sorted(IDX_TYPES))
+def test_round_trip(type_code):
+    rng = np.random.default_rng(type_code)
+    dtype = IDX_TYPES[type_code].newbyteorder("=")
+    array = (rng.normal(size=(3, 4, 5)) * 100).astype(dtype)
+    data = encode_idx(array)
+    assert data[:4] == bytes([0, 0, type_code, 3])
+    parsed = parse_idx(data)
+    assert parsed.dtype == dtype
+    np.testing.assert_array_equal(parsed, array)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"\x00\x00\x08", "too short for an IDX header"),
+        (b"\x1f\x8b\x08\x00" + bytes(8), "bad magic number 0x1f8b0800"),
+        (header(0x0A, 1) + b"\x00", "unknown IDX type code 0x0a"),
+        (bytes([0, 0, 8, 0]), "zero dimensions"),
+        (header(0x08, 60000, 28, 28)[:12], "truncated header: 3 dimensions need 16 bytes"),
+        (header(0x08, 2, 3) + bytes(5), "truncated: dimensions [2, 3] need 18 bytes, file has 17"),
+        (header(0x0C, 2) + bytes(9), "has trailing bytes: dimensions [2] need 16 bytes"),
+        # 65536 ** 4 wraps to 0 in int64: the size must be computed without overflow
+        (header(0x08, *[2**16] * 4), "truncated: dimensions [65536, 65536, 65536, 65536]"),
+    ],
+    ids=[
+        "short",
+        "magic",
+        "type",
+        "no-dims",
+        "short-header",
+        "truncated",
+        "trailing",
+        "overflow",
+    ],
+)
+def test_parse_errors_name_the_file_and_problem(data, problem):
+    with pytest.raises(IdxError, match="^labels.idx: ") as error:
+        parse_idx(data, name="labels.idx")
+    assert problem in str(error.value)
+
+
+@pytest.mark.parametrize("array", [np.zeros(3, dtype=bool), np.zeros(3, dtype=np.uint16)])
+def test_encode_refuses_types_idx_lacks(array):
+    with pytest.raises(IdxError, match=f"dtype {array.dtype} has no IDX type code"):
+        encode_idx(array)
+
+
+def test_encode_refuses_zero_dimensions():
+    with pytest.raises(IdxError, match="0-dimensional"):
+        encode_idx(np.uint8(3))
+
+
+def test_read_idx_checks_shape(tmp_path):
+    path = tmp_path / "x-idx1-ubyte"
+    path.write_bytes(encode_idx(np.arange(5, dtype=np.uint8)))
+    np.testing.assert_array_equal(read_idx(path, expected_shape=(5,)), np.arange(5))
+    with pytest.raises(IdxError, match=r"x-idx1-ubyte: shape \[5\], expected \[6\]"):
+        read_idx(path, expected_shape=(6,))
+
+
+def test_read_idx_missing_file(tmp_path):
+    with pytest.raises(IdxError, match="nothing-here: cannot read: No such file"):
+        read_idx(tmp_path / "nothing-here")
+
+
+def write_split(folder, images, labels, split="train"):
+    folder.mkdir(exist_ok=True)
+    (folder / f"{split}-images-idx3-ubyte").write_bytes(encode_idx(images))
+    (folder / f"{split}-labels-idx1-ubyte").write_bytes(encode_idx(labels))
+
+
+def test_load_mnist(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(7, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=7, dtype=np.uint8)
+    write_split(tmp_path, images, labels, split="t10k")
+    loaded_images, loaded_labels = load_mnist(tmp_path, "t10k")
+    assert loaded_images.shape == (7, 784) and loaded_images.dtype == np.uint8
+    np.testing.assert_array_equal(loaded_images[3], images[3].ravel())
+    np.testing.assert_array_equal(loaded_labels, labels)
+
+
+@pytest.mark.parametrize(
+    ("images", "labels", "bad_file", "problem"),
+    [
+        (np.zeros((4, 28, 27), np.uint8), np.zeros(4, np.uint8), "images", "28 x 28, got"),
+        (np.zeros((4, 784), np.uint8), np.zeros(4, np.uint8), "images", "got uint8 [4, 784]"),
+        (np.zeros((4, 28, 28), np.float32), np.zeros(4, np.uint8), "images", "got float32"),
+        (np.zeros((4, 28, 28), np.uint8), np.zeros(5, np.uint8), "labels", "expected 4 uint8"),
+        (np.zeros((4, 28, 28), np.uint8), np.zeros(4, np.int32), "labels", "got int32"),
+        (np.zeros((4, 28, 28), np.uint8), np.array([0, 9, 10, 3], np.uint8), "labels", "label 10"),
+    ],
+)
+def test_load_mnist_errors(tmp_path, images, labels, bad_file, problem):
+    write_split(tmp_path, images, labels)
+    with pytest.raises(IdxError, match=f"train-{bad_file}-idx") as error:
+        load_mnist(tmp_path, "train")
+    assert problem in str(error.value)
+
+
+def test_load_mnist_missing_file(tmp_path):
+    write_split(tmp_path, np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8))
+    (tmp_path / "train-labels-idx1-ubyte").unlink()
+    with pytest.raises(IdxError, match="train-labels-idx1-ubyte: cannot read"):
+        load_mnist(tmp_path, "train")
+
+
+@st.composite
+def idx_like_bytes(draw) -> bytes:
+    """Bytes that look like IDX: a plausible header, then a payload of about the right size."""
+    type_code = draw(st.sampled_from([*IDX_TYPES, 0x00, 0x0A]))
+    dims = draw(st.lists(st.integers(0, 5), min_size=0, max_size=4))
+    size = int(np.prod(dims)) * IDX_TYPES.get(type_code, np.dtype("u1")).itemsize
+    payload = draw(st.binary(min_size=max(0, size - 2), max_size=size + 2))
+    head = bytes([0, 0, type_code, len(dims)]) + struct.pack(f">{len(dims)}I", *dims)
+    return head[: draw(st.integers(0, len(head)))] if draw(st.booleans()) else head + payload
+
+
+@given(st.one_of(st.binary(max_size=64), idx_like_bytes()))
+def test_arbitrary_bytes_parse_or_raise_idx_error(data):
+    try:
+        array = parse_idx(data)
+    except IdxError:
+        return
+    assert isinstance(array, np.ndarray) and array.ndim == data[3]
+    # whatever parses is valid IDX: writing it back gives the same bytes
+    assert encode_idx(array) == data
