@@ -297,6 +297,16 @@ def test_stalling_server_times_out_and_falls_through(tmp_path, good, sha256):
     assert any("timed out" in line for line in lines if line.startswith(f"HTTP mirror {url}"))
 
 
+def test_unresolvable_host_fails_at_once_without_retries(tmp_path, good, sha256):
+    folder = write_folder(tmp_path / "mnist", good, gz=False)
+    url = "https://mnist.invalid/mnist/"  # the .invalid domain never resolves
+    started = time.monotonic()
+    description, lines = fetch([url, str(folder)], tmp_path / "out", sha256, timeout=1.0)
+    assert time.monotonic() - started < 1
+    assert description == f"local folder {folder}"
+    assert f"HTTP mirror {url} failed: cannot resolve host 'mnist.invalid'" in "\n".join(lines)
+
+
 def test_interrupted_write_leaves_nothing(tmp_path):
     # the third "file" cannot be written: the two before it must not appear either
     files = {"a": b"1", "b": b"2", "c": None}

@@ -21,9 +21,11 @@ import gzip
 import hashlib
 import re
 import shutil
+import socket
 import subprocess
 import tarfile
 import tempfile
+import urllib.parse
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -161,6 +163,7 @@ def read_http(
     """Download ``<prefix><name>.gz`` for each file with pooch and decompress it."""
     import pooch  # imported here: only this source needs it
 
+    resolve_host(prefix)
     files = {}
     with tempfile.TemporaryDirectory(prefix="mnistnn-http-") as workdir:
         fetcher = pooch.create(
@@ -183,6 +186,19 @@ def read_http(
                 raise DownloadError(f"{name}.gz: {error}") from None
             files[name] = read_capped(Path(path))
     return files
+
+
+def resolve_host(url: str) -> None:
+    """Fail at once when the URL's host name does not resolve (an offline machine).
+
+    pooch retries every failure with growing pauses; a host that has no
+    address is not worth those seconds, a refused or slow connection is.
+    """
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as error:
+        raise DownloadError(f"cannot resolve host {host!r}: {error}") from None
 
 
 class ProgressLines:
