@@ -1,7 +1,16 @@
 """mnistnn: train Rashid's MNIST network, then ask it what it has learned.
 
-download_mnist -> train -> export_params (or import_params) -> evaluate
-                                        -> backquery -> montage
+Each stage is one rule file in workflow/rules/:
+
+    data       download_mnist                       resources/mnist/
+    train      train, export_params or              results/{model}/model.npz, params/,
+               import_params, evaluate              metrics.json
+    backquery  image_prior, mean_images, backquery, results/{model}/backquery/{method}/,
+               control_params, backquery_control,   results/{model}/control/
+               quality, queries
+    montage    montage, montage_all                 results/{model}/montage.png
+    figures    *_figure, figures                    results/{model}/*.png, results/figures/
+    sweep      sweep_summary                        results/sweep/
 """
 
 from snakemake.utils import min_version, validate
@@ -18,6 +27,10 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/backquery.smk"
+include: "workflow/rules/montage.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/sweep.smk"
 
 
 rule all:

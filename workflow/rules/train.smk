@@ -56,8 +56,8 @@ rule import_params:
 rule evaluate:
     input:
         params=param_files("results/{model}/params"),
-        test_images=MNIST["t10k-images-idx3-ubyte"],
-        test_labels=MNIST["t10k-labels-idx1-ubyte"],
+        test_images=MNIST["test_images"],
+        test_labels=MNIST["test_labels"],
         history=training_history,
     output:
         metrics="results/{model}/metrics.json",

@@ -1,0 +1,177 @@
+"""The real pipeline, run by the real `snakemake` on a tiny MNIST: every stage, end to end."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO, make_pipeline_copy, tiny_config
+
+from mnistnn import network as nw
+from mnistnn.params import PARAM_FILES, read_params, write_params
+
+pytestmark = pytest.mark.workflow
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def pipeline_config(mnist_folder, checksums, **overrides):
+    """The tiny config plus the repository's own backquery settings (fewer iterations)."""
+    repository = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    backquery = repository["backquery"]
+    backquery["prior"] = {"components": 8, "clusters": 4, "seed": 0}
+    config = tiny_config(mnist_folder, checksums, backquery=backquery, figures={"model": "tiny"})
+    config.update(overrides)
+    return config
+
+
+def snakemake(folder, *arguments, check=True):
+    """Run the snakemake command line in ``folder``; return the finished process."""
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", *arguments]
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def pipeline(tiny_mnist, tmp_path_factory):
+    """The tiny pipeline run once to completion, with one trained and one imported model."""
+    folder = tmp_path_factory.mktemp("pipeline")
+    foreign = folder / "foreign_params"
+    net = nw.initial_network(9, seed=11)
+    write_params(foreign, net._replace(v1=np.full(9, 0.1), v2=np.full(10, -0.2)))
+    mnist_folder, checksums = tiny_mnist
+    config = pipeline_config(mnist_folder, checksums, imported_models={"foreign": str(foreign)})
+    make_pipeline_copy(folder, config)
+    run = snakemake(folder)
+    return folder, run
+
+
+def test_data_lands_verified(pipeline, tiny_mnist):
+    folder, _ = pipeline
+    for name in tiny_mnist[1]:
+        assert (folder / "resources" / "mnist" / name).read_bytes() == (
+            tiny_mnist[0] / name
+        ).read_bytes()
+
+
+def test_second_run_has_nothing_to_do(pipeline):
+    folder, _ = pipeline
+    assert "Nothing to be done" in snakemake(folder).stderr
+
+
+def test_training_outputs_and_progress(pipeline):
+    folder, run = pipeline
+    assert "epoch 2/2" in run.stderr and "samples/s" in run.stderr
+    assert "epoch 1/2" in (folder / "results/tiny/logs/train.log").read_text()
+    history = pd.read_csv(folder / "results/tiny/history.csv")
+    assert list(history.columns[:4]) == ["epoch", "mean_loss", "test_accuracy", "seconds"]
+    assert history["epoch"].tolist() == [1, 2]
+    benchmark = pd.read_csv(folder / "results/tiny/benchmarks/train.tsv", sep="\t")
+    assert "max_rss" in benchmark.columns
+    with np.load(folder / "results/tiny/model.npz", allow_pickle=False) as model:
+        assert model["W1"].dtype == np.float64 and model["W1"].shape == (784, 12)
+
+
+def test_exported_params_match_the_model_and_the_blog_format(pipeline):
+    folder, _ = pipeline
+    params = folder / "results/tiny/params"
+    net = read_params(params)
+    with np.load(folder / "results/tiny/model.npz", allow_pickle=False) as model:
+        for name, array in zip(("W1", "W2", "v1", "v2"), net, strict=True):
+            assert np.array_equal(model[name], array)
+    for name in PARAM_FILES:
+        text = (params / name).read_text()
+        assert "\t" not in text and "  " not in text
+
+
+def test_metrics_and_confusion_for_trained_and_imported_models(pipeline):
+    folder, _ = pipeline
+    trained = json.loads((folder / "results/tiny/metrics.json").read_text())
+    assert trained["n_test"] == 100 and trained["hidden_nodes"] == 12
+    assert trained["test_accuracy"] > 0.5  # the bars are learnable; chance is 0.1
+    assert set(trained["per_class_accuracy"]) == {str(d) for d in range(10)}
+    assert trained["train_seconds"] > 0
+    imported = json.loads((folder / "results/foreign/metrics.json").read_text())
+    assert imported["hidden_nodes"] == 9 and "train_seconds" not in imported
+    confusion = pd.read_csv(folder / "results/tiny/confusion.csv", index_col=0)
+    assert confusion.shape == (10, 10) and confusion.to_numpy().sum() == 100
+
+
+@pytest.mark.parametrize("model", ["tiny", "foreign"])
+def test_backquery_images_for_every_method(pipeline, model):
+    folder, _ = pipeline
+    for method in ["seed", "pinv", "actmax", "prior", "mixture", "mean"]:
+        for digit in range(10):
+            image = np.load(folder / f"results/{model}/backquery/{method}/{digit}.npy")
+            assert image.shape == (784,) and image.dtype == np.float64
+            assert image.min() >= 0.01 - 1e-12 and image.max() <= 0.99 + 1e-12
+            png = folder / f"results/{model}/backquery/{method}/{digit}.png"
+            assert png.read_bytes().startswith(PNG_SIGNATURE)
+        control = np.load(folder / f"results/{model}/control/{method}/0.npy")
+        assert control.shape == (784,)
+
+
+def test_quality_tables(pipeline):
+    folder, _ = pipeline
+    for name in ["quality.csv", "control.csv"]:
+        table = pd.read_csv(folder / "results/tiny/backquery" / name)
+        assert list(table.columns) == [
+            "method", "digit", "target_output", "self_recognized",
+            "template_corr", "template_best", "knn_recognized",
+        ]  # fmt: skip
+        assert len(table) == 50 and set(table["method"]) == {
+            "seed", "pinv", "actmax", "prior", "mixture",
+        }  # fmt: skip
+
+
+def test_figures_and_queries_are_pngs(pipeline):
+    folder, _ = pipeline
+    figures = [
+        "results/montage.png",
+        "results/tiny/montage.png",
+        "results/tiny/methods.png",
+        "results/tiny/evolution.png",
+        "results/tiny/hidden_units.png",
+        "results/tiny/similarity.png",
+        "results/tiny/training.png",
+        "results/foreign/montage.png",
+        "results/tiny/queries/three_or_eight.png",
+        "results/figures/montage.png",
+        "results/figures/methods.png",
+        "results/figures/evolution.png",
+    ]
+    for figure in figures:
+        assert (folder / figure).read_bytes().startswith(PNG_SIGNATURE), figure
+    assert (folder / "results/tiny/montage.svg").read_text().lstrip().startswith("<?xml")
+    query = np.load(folder / "results/tiny/queries/three_or_eight.npy")
+    assert query.shape == (784,)
+
+
+def test_report_is_self_contained_and_shows_the_montage(pipeline):
+    folder, _ = pipeline
+    snakemake(folder, "--report", "results/report.html")
+    html = (folder / "results/report.html").read_text()
+    assert "montage.png" in html and len(html) > 100_000
+
+
+def test_import_of_a_malformed_folder_writes_nothing(pipeline, tiny_mnist, tmp_path):
+    folder, _ = pipeline
+    broken = tmp_path / "broken"
+    write_params(broken, nw.initial_network(4, seed=0))
+    (broken / "value2.txt").write_text("0.1 " * 9 + "x\n")
+    config = yaml.safe_load((folder / "config/config.yaml").read_text())
+    config["imported_models"] = {"broken": str(broken)}
+    config_file = tmp_path / "broken.yaml"
+    config_file.write_text(yaml.safe_dump(config))
+    run = snakemake(
+        folder, "--configfile", str(config_file), "results/broken/params/weight1.txt", check=False
+    )
+    assert run.returncode != 0
+    assert f"{broken}/value2.txt, line 1: not a number" in run.stderr
+    assert not (folder / "results/broken/params").exists() or not any(
+        (folder / "results/broken/params").iterdir()
+    )

@@ -1,0 +1,134 @@
+rule image_prior:
+    input:
+        MNIST["train_images"],
+    output:
+        "results/image_prior.npz",
+    log:
+        "results/logs/image_prior.log",
+    benchmark:
+        "results/benchmarks/image_prior.tsv"
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        settings=config["backquery"]["prior"],
+    script:
+        "../scripts/image_prior.py"
+
+
+rule mean_images:
+    input:
+        images=MNIST["train_images"],
+        labels=MNIST["train_labels"],
+    output:
+        "results/mean_images.npy",
+    log:
+        "results/logs/mean_images.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/mean_images.py"
+
+
+rule backquery:
+    input:
+        unpack(backquery_inputs("results/{model}/params")),
+    output:
+        digit_files("results/{model}/backquery/{method}"),
+    log:
+        "results/{model}/logs/backquery_{method}.log",
+    benchmark:
+        "results/{model}/benchmarks/backquery_{method}.tsv"
+    wildcard_constraints:
+        method=one_of([*METHODS, "mean"]),
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        settings=lambda wildcards: config["backquery"]["methods"].get(
+            wildcards.method, {}
+        ),
+    script:
+        "../scripts/backquery.py"
+
+
+rule control_params:
+    input:
+        param_files("results/{model}/params"),
+    output:
+        param_files("results/{model}/control/params"),
+    log:
+        "results/{model}/logs/control_params.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    params:
+        seed=control_seed,
+    script:
+        "../scripts/control_params.py"
+
+
+use rule backquery as backquery_control with:
+    input:
+        unpack(backquery_inputs("results/{model}/control/params")),
+    output:
+        digit_files("results/{model}/control/{method}"),
+    log:
+        "results/{model}/logs/backquery_control_{method}.log",
+    benchmark:
+        "results/{model}/benchmarks/backquery_control_{method}.tsv"
+
+
+rule quality:
+    input:
+        **MNIST,
+        params=param_files("results/{model}/params"),
+        control_params=param_files("results/{model}/control/params"),
+        images=method_images("results/{model}/backquery"),
+        control_images=method_images("results/{model}/control"),
+        mean_images="results/mean_images.npy",
+    output:
+        quality=report(
+            "results/{model}/backquery/quality.csv",
+            caption="../report/quality.rst",
+            category="{model}",
+            subcategory="Backquery quality",
+        ),
+        control="results/{model}/backquery/control.csv",
+        summary=report(
+            "results/{model}/backquery/summary.csv",
+            caption="../report/quality_summary.rst",
+            category="{model}",
+            subcategory="Backquery quality",
+        ),
+    log:
+        "results/{model}/logs/quality.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    script:
+        "../scripts/quality.py"
+
+
+rule queries:
+    input:
+        param_files("results/{model}/params"),
+    output:
+        [
+            f"results/{{model}}/queries/{name}.{extension}"
+            for name in config["queries"]
+            for extension in ("npy", "png")
+        ],
+    log:
+        "results/{model}/logs/queries.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    params:
+        queries=config["queries"],
+    script:
+        "../scripts/queries.py"

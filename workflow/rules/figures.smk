@@ -1,0 +1,123 @@
+rule methods_figure:
+    input:
+        quality="results/{model}/backquery/quality.csv",
+        images=method_images("results/{model}/backquery"),
+        mean=digit_files("results/{model}/backquery/mean", ["npy"]),
+    output:
+        report(
+            "results/{model}/methods.png",
+            caption="../report/methods.rst",
+            category="{model}",
+            subcategory="Backquery",
+        ),
+    log:
+        "results/{model}/logs/methods_figure.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/draw_figures.py"
+
+
+rule evolution_figure:
+    input:
+        snapshots="results/{model}/snapshots/weights.npz",
+        prior="results/image_prior.npz",
+    output:
+        figure=report(
+            "results/{model}/evolution.png",
+            caption="../report/evolution.rst",
+            category="{model}",
+            subcategory="Training",
+        ),
+        images="results/{model}/evolution.npz",
+    log:
+        "results/{model}/logs/evolution_figure.log",
+    benchmark:
+        "results/{model}/benchmarks/evolution_figure.tsv"
+    wildcard_constraints:
+        model=one_of(trained_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=800,
+        runtime=15,
+    params:
+        methods=evolution_methods(),
+        settings=config["backquery"]["methods"],
+    script:
+        "../scripts/draw_figures.py"
+
+
+rule hidden_units_figure:
+    input:
+        param_files("results/{model}/params"),
+    output:
+        report(
+            "results/{model}/hidden_units.png",
+            caption="../report/hidden_units.rst",
+            category="{model}",
+            subcategory="Network",
+        ),
+    log:
+        "results/{model}/logs/hidden_units_figure.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/draw_figures.py"
+
+
+rule similarity_figure:
+    input:
+        images=method_images("results/{model}/backquery", evolution_methods),
+        mean_images="results/mean_images.npy",
+    output:
+        report(
+            "results/{model}/similarity.png",
+            caption="../report/similarity.rst",
+            category="{model}",
+            subcategory="Backquery",
+        ),
+    log:
+        "results/{model}/logs/similarity_figure.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/draw_figures.py"
+
+
+rule training_figure:
+    input:
+        "results/{model}/history.csv",
+    output:
+        report(
+            "results/{model}/training.png",
+            caption="../report/training.rst",
+            category="{model}",
+            subcategory="Training",
+        ),
+    log:
+        "results/{model}/logs/training_figure.log",
+    wildcard_constraints:
+        model=one_of(trained_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/draw_figures.py"
+
+
+rule figures:
+    input:
+        montage=f"{FIGURES_MODEL}/montage.png",
+        methods=f"{FIGURES_MODEL}/methods.png",
+        evolution=f"{FIGURES_MODEL}/evolution.png",
+        montage_images=digit_files(f"{FIGURES_MODEL}/backquery/seed", ["npy"]),
+        methods_images=method_images(f"{FIGURES_MODEL}/backquery", methods_and_mean),
+        evolution_images=f"{FIGURES_MODEL}/evolution.npz",
+    output:
+        FIGURES,
+    log:
+        "results/logs/figures.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    script:
+        "../scripts/copy_figures.py"

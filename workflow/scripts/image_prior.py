@@ -1,0 +1,18 @@
+"""Rule image_prior: fit the class-agnostic image prior to the training images (no labels)."""
+
+from mnistnn.backquery import fit_image_prior
+from mnistnn.idx import read_idx
+from mnistnn.rules import run_rule
+
+
+def main(say):
+    images = read_idx(snakemake.input[0]).reshape(-1, 784)
+    image_prior = fit_image_prior(images, **snakemake.params.settings)
+    image_prior.save(snakemake.output[0])
+    say(
+        f"image prior: {len(image_prior.variances)} principal components, "
+        f"{len(image_prior.weights)} clusters, from {len(images)} unlabelled images"
+    )
+
+
+run_rule(main, snakemake.log[0])

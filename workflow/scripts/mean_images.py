@@ -1,0 +1,17 @@
+"""Rule mean_images: each digit's average training image, the labelled reference."""
+
+from pathlib import Path
+
+from mnistnn import atomic
+from mnistnn.backquery import mean_images
+from mnistnn.idx import load_mnist
+from mnistnn.rules import run_rule
+
+
+def main(say):
+    images, labels = load_mnist(Path(snakemake.input.images).parent, "train")
+    atomic.save_npy(snakemake.output[0], mean_images(images, labels))
+    say(f"averaged {len(images)} training images by digit")
+
+
+run_rule(main, snakemake.log[0])

@@ -1,0 +1,34 @@
+"""Rule quality: score every method's images on the trained network and on its untrained control."""
+
+from pathlib import Path
+
+import numpy as np
+
+from mnistnn import atomic
+from mnistnn.backquery import load_method_images
+from mnistnn.idx import load_mnist
+from mnistnn.params import read_params
+from mnistnn.quality import KnnJudge, quality_table, summary_table
+from mnistnn.rules import run_rule
+
+
+def main(say):
+    images, labels = load_mnist(Path(snakemake.input.train_images).parent, "train")
+    judge = KnnJudge(images, labels)
+    templates = np.load(snakemake.input.mean_images, allow_pickle=False)
+    scored = {}
+    for kind, params, paths in (
+        ("quality", snakemake.input.params, snakemake.input.images),
+        ("control", snakemake.input.control_params, snakemake.input.control_images),
+    ):
+        net = read_params(Path(params[0]).parent)
+        scored[kind] = quality_table(net, load_method_images(paths), templates, judge)
+        atomic.write_text(snakemake.output[kind], scored[kind].to_csv(index=False))
+    summary = summary_table(scored["quality"]).merge(
+        summary_table(scored["control"]), on="method", suffixes=("", "_control")
+    )
+    atomic.write_text(snakemake.output.summary, summary.to_csv(index=False))
+    say(summary.to_string(index=False))
+
+
+run_rule(main, snakemake.log[0])
