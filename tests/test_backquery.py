@@ -1,0 +1,404 @@
+"""Running the network backwards: the seed algorithm, the other methods, bad input, the prior."""
+
+import inspect
+import math
+
+import numpy as np
+import pytest
+import scipy.special
+from conftest import digit_like_images
+from scipy.optimize import check_grad
+
+from mnistnn import backquery as bq
+from mnistnn.errors import BackqueryError, QueryError
+from mnistnn.network import Network, initial_network, scale_pixels
+
+L = math.log(99.0)  # logit(0.99) = -logit(0.01)
+
+
+def book_backquery(wih, who, targets_list):
+    """The book's ``neuralNetwork.backquery``, transcribed literally (column vectors)."""
+    final_outputs = np.array(targets_list, ndmin=2).T
+    final_inputs = scipy.special.logit(final_outputs)
+    hidden_outputs = np.dot(who.T, final_inputs)
+    hidden_outputs -= np.min(hidden_outputs)
+    hidden_outputs /= np.max(hidden_outputs)
+    hidden_outputs *= 0.98
+    hidden_outputs += 0.01
+    hidden_inputs = scipy.special.logit(hidden_outputs)
+    inputs = np.dot(wih.T, hidden_inputs)
+    inputs -= np.min(inputs)
+    inputs /= np.max(inputs)
+    inputs *= 0.98
+    inputs += 0.01
+    return inputs
+
+
+def hand_network(v1=(0.0, 0.0, 0.0), v2=(0.0,) * 10) -> Network:
+    """A 4-3-10 network whose backquery is easy by hand.
+
+    Hidden unit j listens to output j only (W2 = the first three unit
+    vectors); inputs 0-2 copy hidden units 0-2 and input 3 is their sum.
+    """
+    W2 = np.eye(3, 10)
+    W1 = np.array([[1.0, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]])
+    return Network(W1, W2, np.array(v1), np.array(v2))
+
+
+def random_network(hidden=6, seed=0) -> Network:
+    """A small 784-H-10 network with non-zero thresholds."""
+    net = initial_network(hidden, seed)
+    rng = np.random.default_rng(seed + 100)
+    return Network(net.W1, net.W2, rng.normal(0, 0.3, hidden), rng.normal(0, 0.3, 10))
+
+
+@pytest.fixture(scope="module")
+def tiny_images():
+    labels = np.arange(300) % 10
+    return digit_like_images(labels, seed=5).reshape(300, 784), labels
+
+
+@pytest.fixture(scope="module")
+def tiny_prior(tiny_images):
+    return bq.fit_image_prior(tiny_images[0], components=6, clusters=4, sample=200, seed=1)
+
+
+FAST = {
+    "actmax": {"iterations": 30},
+    "prior": {"iterations": 30},
+    "mixture": {"iterations": 30},
+}
+
+
+# --- seed: the algorithm by hand, the thresholds, the book's code --------------------------------
+
+
+def test_label_vector():
+    assert bq.label_vector(7).tolist() == [0.01] * 7 + [0.99] + [0.01] * 2
+
+
+def test_seed_by_hand_without_thresholds():
+    # final inputs (L, -L, -L, ...): hidden (L, -L, -L) rescales to (0.99, 0.01, 0.01),
+    # whose logits (L, -L, -L) give inputs (L, -L, -L, -L): rescaled (0.99, 0.01, 0.01, 0.01)
+    image = bq.seed(hand_network(), bq.label_vector(0))
+    assert image == pytest.approx([0.99, 0.01, 0.01, 0.01], abs=1e-12)
+
+
+def test_output_thresholds_are_added_to_the_logits():
+    # v2 = (0, L, 0, ...): final inputs (L, 0, -L) -> hidden (0.99, 0.5, 0.01) -> logits
+    # (L, 0, -L) -> inputs (L, 0, -L, 0) -> (0.99, 0.5, 0.01, 0.5)
+    image = bq.seed(hand_network(v2=(0.0, L) + (0.0,) * 8), bq.label_vector(0))
+    assert image == pytest.approx([0.99, 0.5, 0.01, 0.5], abs=1e-12)
+
+
+def test_hidden_thresholds_are_added_to_the_logits():
+    # v1 = (0, 0, L): hidden logits (L, -L, 0) -> inputs (L, -L, 0, 0) -> (0.99, 0.01, 0.5, 0.5)
+    image = bq.seed(hand_network(v1=(0.0, 0.0, L)), bq.label_vector(0))
+    assert image == pytest.approx([0.99, 0.01, 0.5, 0.5], abs=1e-12)
+
+
+def test_rescale_follows_the_books_steps():
+    values = np.array([2.0, -1.0, 0.5])
+    assert bq.rescale(values, "x").tolist() == [0.99, 0.01, (1.5 / 3.0) * 0.98 + 0.01]
+
+
+@pytest.mark.parametrize("hidden", [3, 17, 200])
+def test_seed_is_the_books_backquery_to_the_bit(hidden):
+    net = initial_network(hidden, seed=hidden)
+    for digit in range(10):
+        target = bq.label_vector(digit)
+        expected = book_backquery(net.W1.T, net.W2.T, target)[:, 0]
+        assert np.array_equal(bq.seed(net, target), expected)
+
+
+def test_backquery_seed_is_seed():
+    net = random_network()
+    target = [0.2, 0.01, 0.3, 0.5, 0.01, 0.01, 0.01, 0.6, 0.01, 0.01]
+    assert np.array_equal(bq.backquery(net, target, "seed"), bq.seed(net, np.array(target)))
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [(0, "0"), (1, "1"), (-0.5, "-0.5"), (1.5, "1.5"), ("x", "'x'"), (math.nan, "nan")],
+)
+def test_a_bad_value_is_named_with_its_query(bad, shown):
+    values = [0.01] * 10
+    values[4] = bad
+    with pytest.raises(QueryError, match=rf"query 'half_three': value {shown} at position 4"):
+        bq.check_label_vector(values, "half_three")
+
+
+def test_numpy_values_are_shown_plainly():
+    with pytest.raises(QueryError, match=r"value nan at position 9"):
+        bq.check_label_vector(np.array([0.5] * 9 + [np.nan]), "q")
+    assert bq.check_label_vector(np.full(10, 0.5), "q").tolist() == [0.5] * 10
+
+
+@pytest.mark.parametrize("bad", [True, None, [0.5]])
+def test_non_numbers_are_refused(bad):
+    with pytest.raises(QueryError, match="not a number"):
+        bq.check_label_vector([bad] + [0.5] * 9, "q")
+
+
+@pytest.mark.parametrize("count", [9, 11])
+def test_a_label_vector_needs_exactly_ten_values(count):
+    with pytest.raises(QueryError, match=rf"query 'q': {count} values, expected exactly 10"):
+        bq.check_label_vector([0.5] * count, "q")
+
+
+def test_backquery_checks_its_target_before_computing():
+    with pytest.raises(QueryError, match="value 1.0"):
+        bq.backquery(random_network(), [1.0] + [0.01] * 9, "seed")
+
+
+@pytest.mark.parametrize("method", ["seed", "pinv"])
+def test_a_degenerate_hidden_layer_is_an_error_not_nan(method):
+    net = random_network()
+    net = Network(net.W1, np.zeros_like(net.W2), net.v1, net.v2)
+    with pytest.raises(BackqueryError, match="hidden layer is degenerate"):
+        bq.backquery(net, bq.label_vector(3), method)
+
+
+@pytest.mark.parametrize("method", ["seed", "pinv"])
+def test_a_degenerate_input_layer_is_an_error_not_nan(method):
+    net = random_network()
+    net = Network(np.zeros_like(net.W1), net.W2, net.v1, net.v2)
+    with pytest.raises(BackqueryError, match="input layer is degenerate"):
+        bq.backquery(net, bq.label_vector(3), method)
+
+
+def test_thresholds_can_make_the_hidden_layer_degenerate():
+    # v2 = (0, 2L, 0, ...) lifts output 1's logit to L, equal to output 0's
+    with pytest.raises(BackqueryError, match="hidden layer"):
+        bq.seed(
+            Network(np.eye(4, 2), np.eye(2, 10), np.zeros(2), np.array([0, 2 * L] + [0] * 8)),
+            bq.label_vector(0),
+        )
+
+
+def test_unknown_methods_and_settings_are_named():
+    with pytest.raises(BackqueryError, match="'blur'"):
+        bq.backquery(random_network(), bq.label_vector(0), "blur")
+    with pytest.raises(BackqueryError, match=r"'actmax': unknown settings \['lr'\]"):
+        bq.backquery(random_network(), bq.label_vector(0), "actmax", {"lr": 1})
+    with pytest.raises(BackqueryError, match="needs an image prior"):
+        bq.backquery(random_network(), bq.label_vector(0), "mixture")
+
+
+# --- pinv ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(12, 4), (4, 12)])
+def test_min_norm_solution_solves_the_least_squares_problem(shape):
+    rng = np.random.default_rng(0)
+    W = rng.normal(size=shape)
+    rhs = rng.normal(size=shape[1])
+    x = bq.min_norm_solution(rhs, W)
+    assert np.allclose(x, np.linalg.lstsq(W.T, rhs, rcond=None)[0])
+    # optimal: the residual is orthogonal to every direction x can move the product in
+    assert np.allclose(W @ (x @ W - rhs), 0.0)
+    # least norm: x lies in the span of W's columns, with no part in W.T's null space
+    assert np.allclose(W @ np.linalg.lstsq(W, x, rcond=None)[0], x)
+
+
+def test_pinv_inverts_an_underdetermined_layer_exactly():
+    rng = np.random.default_rng(1)
+    W = rng.normal(size=(30, 10))
+    rhs = rng.normal(size=10)
+    assert np.allclose(bq.min_norm_solution(rhs, W) @ W, rhs)
+
+
+def test_pinv_is_seed_when_the_weights_have_orthogonal_columns():
+    # then pinv(W) = W.T / c ** 2, and the rescale forgets the positive factor
+    rng = np.random.default_rng(2)
+    W1 = 3.0 * np.linalg.qr(rng.normal(size=(784, 12)))[0]
+    W2 = 0.5 * np.linalg.qr(rng.normal(size=(12, 10)))[0]
+    net = Network(W1, W2, rng.normal(size=12), rng.normal(size=10))
+    assert np.allclose(bq.pinv(net, bq.label_vector(4)), bq.seed(net, bq.label_vector(4)))
+
+
+def test_pinv_differs_from_seed_in_general():
+    net = random_network()
+    assert not np.allclose(bq.pinv(net, bq.label_vector(4)), bq.seed(net, bq.label_vector(4)))
+
+
+# --- gradients against finite differences --------------------------------------------------------
+
+
+def assert_gradient(function, gradient, point):
+    error = check_grad(function, gradient, point, epsilon=1e-7)
+    assert error < 1e-5 * max(1.0, np.linalg.norm(gradient(point)))
+
+
+def test_output_error_gradient():
+    net, target = random_network(), bq.label_vector(2)
+    point = np.random.default_rng(3).uniform(0.01, 0.99, 784)
+    assert_gradient(
+        lambda x: bq.output_error(net, x, target)[0],
+        lambda x: bq.output_error(net, x, target)[1],
+        point,
+    )
+
+
+def test_total_variation_gradient():
+    point = np.random.default_rng(4).uniform(0.01, 0.99, 784)
+    point[:28] = 0.5  # flat rows, where |d| would not be differentiable
+    assert_gradient(
+        lambda x: bq.total_variation(x, 0.05)[0], lambda x: bq.total_variation(x, 0.05)[1], point
+    )
+
+
+def test_total_variation_of_a_step():
+    image = np.zeros((28, 28))
+    image[:, 14:] = 1.0  # one vertical edge of height 1, 28 pixels long
+    value, _ = bq.total_variation(image.ravel(), 1e-9)
+    assert value == pytest.approx(28.0)
+
+
+def test_actmax_objective_gradient():
+    objective = bq.actmax_objective(random_network(), bq.label_vector(5), 0.01, 0.02, 0.05)
+    point = np.random.default_rng(5).uniform(0.01, 0.99, 784)
+    assert_gradient(lambda x: objective(x)[0], lambda x: objective(x)[1], point)
+
+
+def test_gaussian_objectives_gradient(tiny_prior):
+    net, target = random_network(), bq.label_vector(6)
+    centres, spreads = tiny_prior.centres, tiny_prior.spreads
+    objectives = bq.gaussian_objectives(net, target, tiny_prior, centres, spreads, 0.3)
+    point = centres + np.random.default_rng(6).normal(0, 0.5, centres.shape)
+    unclipped = tiny_prior.mean + point @ tiny_prior.components
+    assert np.any(unclipped < bq.LOW), "the test should cover clipped pixels too"
+    assert_gradient(
+        lambda z: objectives(z.reshape(centres.shape))[0].sum(),
+        lambda z: objectives(z.reshape(centres.shape))[1].ravel(),
+        point.ravel(),
+    )
+
+
+def test_optimising_methods_lower_their_objective():
+    net, target = random_network(), bq.label_vector(1)
+    objective = bq.actmax_objective(net, target, 0.001, 0.003, 0.05)
+    image = bq.actmax(net, target, 0.001, 0.003, 0.05, 50)
+    assert objective(image)[0] < objective(np.full(784, 0.5))[0]
+
+
+def test_mixture_keeps_the_lowest_objective(tiny_prior):
+    net, target = random_network(), bq.label_vector(8)
+    images, values = bq.fit_gaussians(
+        net, target, tiny_prior, tiny_prior.centres, tiny_prior.spreads, 0.02, 30
+    )
+    chosen = bq.mixture(net, target, tiny_prior, 0.02, 30)
+    assert np.array_equal(chosen, images[np.argmin(values)])
+    assert len(set(values.tolist())) == len(values)
+
+
+# --- every method: the range, and no labels ------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", bq.METHODS)
+def test_every_image_lies_in_the_input_range(method, tiny_prior):
+    net = random_network()
+    for target in (bq.label_vector(0), bq.label_vector(9), [0.5] * 10):
+        image = bq.backquery(net, target, method, FAST.get(method, {}), tiny_prior)
+        assert image.shape == (784,) and image.dtype == np.float64
+        assert np.all(image >= 0.01) and np.all(image <= 0.99)
+
+
+def all_method_images(net, images_u8, labels):
+    """What the pipeline computes from the training data: labels go to ``mean_images`` only."""
+    image_prior = bq.fit_image_prior(images_u8, components=6, clusters=4, sample=200, seed=1)
+    result = {
+        method: np.array(
+            [
+                bq.backquery(net, bq.label_vector(d), method, FAST.get(method, {}), image_prior)
+                for d in (0, 5, 9)
+            ]
+        )
+        for method in bq.METHODS
+    }
+    result["mean"] = bq.mean_images(images_u8, labels)
+    return result
+
+
+def test_no_method_but_mean_reads_labels(tiny_images):
+    images_u8, labels = tiny_images
+    net = random_network()
+    shuffled = np.random.default_rng(7).permutation(labels)
+    original, relabelled = (all_method_images(net, images_u8, lab) for lab in (labels, shuffled))
+    for method in bq.METHODS:
+        assert np.array_equal(original[method], relabelled[method]), method
+    assert not np.allclose(original["mean"], relabelled["mean"])
+
+
+def test_only_mean_images_takes_labels():
+    takes_labels = [
+        name
+        for name, function in inspect.getmembers(bq, inspect.isfunction)
+        if function.__module__ == bq.__name__
+        and any("label" in p for p in inspect.signature(function).parameters)
+    ]
+    assert takes_labels == ["mean_images"]
+
+
+def test_mean_images_average_each_digit():
+    images = np.array([[0] * 784, [255] * 784, [51] * 784] * 10, dtype=np.uint8)
+    labels = np.repeat(np.arange(10), 3)
+    means = bq.mean_images(images, labels)
+    assert means.shape == (10, 784)
+    assert np.allclose(means, scale_pixels(np.full((10, 784), 102.0)))
+    with pytest.raises(BackqueryError, match="digit 9"):
+        bq.mean_images(images[:27], labels[:27])
+
+
+# --- the image prior -----------------------------------------------------------------------------
+
+
+def test_image_prior_is_a_principal_component_model(tiny_images, tiny_prior):
+    scaled = scale_pixels(tiny_images[0])
+    assert np.allclose(tiny_prior.mean, scaled.mean(axis=0))
+    components = tiny_prior.components
+    assert np.allclose(components @ components.T, np.eye(6))
+    coefficients = (scaled - tiny_prior.mean) @ components.T
+    assert np.allclose(coefficients.var(axis=0), tiny_prior.variances)
+    assert np.all(np.diff(tiny_prior.variances) <= 0)
+    # no direction outside the components carries more variance than the last one kept
+    residual = (scaled - tiny_prior.mean) - coefficients @ components
+    largest_left = np.linalg.eigvalsh(np.cov(residual.T, bias=True)).max()
+    assert largest_left <= tiny_prior.variances[-1] + 1e-9
+    assert tiny_prior.centres.shape == tiny_prior.spreads.shape == (4, 6)
+    assert tiny_prior.weights.sum() == pytest.approx(1.0)
+
+
+def test_image_prior_fit_is_deterministic_and_round_trips(tiny_images, tiny_prior, tmp_path):
+    again = bq.fit_image_prior(tiny_images[0], components=6, clusters=4, sample=200, seed=1)
+    tiny_prior.save(tmp_path / "prior.npz")
+    loaded = bq.ImagePrior.load(tmp_path / "prior.npz")
+    for name in bq.PRIOR_ARRAYS:
+        assert np.array_equal(getattr(again, name), getattr(tiny_prior, name)), name
+        assert np.array_equal(getattr(loaded, name), getattr(tiny_prior, name)), name
+
+
+def test_a_malformed_prior_file_is_named(tmp_path):
+    np.savez(tmp_path / "bad.npz", mean=np.zeros(784))
+    with pytest.raises(BackqueryError, match=r"bad.npz: not an image prior, missing arrays"):
+        bq.ImagePrior.load(tmp_path / "bad.npz")
+    arrays = {name: np.zeros((2, 3)) for name in bq.PRIOR_ARRAYS}
+    arrays["variances"], arrays["weights"] = np.zeros(3), np.zeros(2)
+    np.savez(tmp_path / "shapes.npz", **arrays)
+    with pytest.raises(BackqueryError, match=r"array 'mean' has shape \(2, 3\), expected \(784,\)"):
+        bq.ImagePrior.load(tmp_path / "shapes.npz")
+
+
+# --- the control ---------------------------------------------------------------------------------
+
+
+def test_control_network_is_the_initial_network_of_the_seed():
+    trained = random_network(hidden=9, seed=4)
+    control = bq.control_network(trained, seed=11)
+    expected = initial_network(9, 11)
+    assert all(np.array_equal(a, b) for a, b in zip(control, expected, strict=True))
+    assert [a.shape for a in control] == [a.shape for a in trained]
+    assert not np.array_equal(control.W1, trained.W1)

@@ -1,0 +1,498 @@
+"""Ways of running the network backwards: which image does it associate with a label vector?
+
+Every method takes a label vector ``t`` (10 values in (0, 1); :func:`label_vector`
+gives the usual 0.99 / 0.01 one) and returns an image of 784 float64 pixels in
+[0.01, 0.99], the range of the network's inputs.  The network convention is the
+one of :mod:`mnistnn.network`: ``h = sigmoid(x @ W1 - v1)``, ``y = sigmoid(h @ W2 - v2)``.
+
+- ``seed``: Rashid's backquery: invert each sigmoid with the logit, each
+  weight matrix with its transpose, and rescale each layer into [0.01, 0.99].
+- ``pinv``: the same, but each weight matrix is inverted by least squares
+  (the minimum-norm solution) instead of its transpose.
+- ``actmax``: activation maximisation: the image in [0.01, 0.99]^784 whose
+  output is closest to ``t``, with an L2 and a (smoothed) total-variation penalty.
+- ``prior``: the same output error, with a Gaussian prior over images instead:
+  the image is ``mean + z @ components`` and ``z`` pays its Mahalanobis norm.
+- ``mixture``: the same, with one Gaussian per cluster of training images:
+  optimise from every cluster's centre and keep the lowest objective.
+
+The image prior (:class:`ImagePrior`) is fitted to the training images
+without their labels, so no method learns anything about a digit except
+through the network.  Only :func:`mean_images`, the reference that a method
+is compared against, reads labels.
+
+The optimising methods minimise, over images ``x``,
+``0.5 * sum((y(x) - t) ** 2) + penalty(x)`` with L-BFGS-B and an analytic
+gradient; :data:`DEFAULT_SETTINGS` lists each method's settings.
+"""
+
+import os
+from dataclasses import dataclass
+from numbers import Real
+from pathlib import Path
+
+import numpy as np
+from scipy.cluster.vq import kmeans2
+from scipy.optimize import minimize
+from scipy.special import logit
+
+from mnistnn import atomic
+from mnistnn.errors import BackqueryError, QueryError
+from mnistnn.network import (
+    N_INPUTS,
+    N_OUTPUTS,
+    Network,
+    feedforward,
+    initial_network,
+    scale_pixels,
+)
+
+#: Every label-free method, in the order figures and tables show them.
+METHODS = ("seed", "pinv", "actmax", "prior", "mixture")
+
+#: Pixel range of a backqueried image: the range the book rescales into.
+LOW, HIGH = 0.01, 0.99
+
+#: Each method's settings and their defaults (config ``backquery: methods:``).
+DEFAULT_SETTINGS = {
+    "seed": {},
+    "pinv": {},
+    # l2: weight of 0.5 * sum(x ** 2); tv: weight of the smoothed total
+    # variation sum(sqrt(d ** 2 + tv_epsilon ** 2) - tv_epsilon) over the
+    # differences d of horizontally and vertically adjacent pixels
+    "actmax": {"l2": 0.001, "tv": 0.003, "tv_epsilon": 0.05, "iterations": 300},
+    # weight of the Gaussian penalty 0.5 * sum(z ** 2 / variances)
+    "prior": {"weight": 0.02, "iterations": 300},
+    # weight of each cluster's penalty 0.5 * sum((z - centre) ** 2 / spread)
+    "mixture": {"weight": 0.02, "iterations": 50},
+}
+
+#: Image side: the 784 pixels are a 28 x 28 image in row-major order.
+SIDE = 28
+
+
+def label_vector(digit: int) -> np.ndarray:
+    """The ``(10,)`` label vector of ``digit``: 0.99 at the digit, 0.01 elsewhere."""
+    target = np.full(N_OUTPUTS, 0.01)
+    target[digit] = 0.99
+    return target
+
+
+def check_label_vector(values, name: str) -> np.ndarray:
+    """Return ``values`` as a float64 ``(10,)`` array, or raise :class:`QueryError`.
+
+    Each value must be a real number strictly between 0 and 1 (the logit of 0
+    or 1 is infinite and the image would silently be NaN); ``bool`` and
+    strings are refused.  ``name`` names the query in the message.
+    """
+    values = list(values) if isinstance(values, list | tuple | np.ndarray) else [values]
+    if len(values) != N_OUTPUTS:
+        raise QueryError(f"query {name!r}: {len(values)} values, expected exactly {N_OUTPUTS}")
+    for position, value in enumerate(values):
+        is_number = isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+        if not (is_number and 0.0 < float(value) < 1.0):
+            shown = value.item() if isinstance(value, np.generic) else value
+            raise QueryError(
+                f"query {name!r}: value {shown!r} at position {position} is not a number "
+                "strictly between 0 and 1"
+            )
+    return np.array(values, dtype=np.float64)
+
+
+def rescale(values: np.ndarray, layer: str) -> np.ndarray:
+    """Map ``values`` linearly onto [0.01, 0.99], in the book's order of operations.
+
+    Subtract the minimum, divide by the (new) maximum, multiply by 0.98, add
+    0.01.  Raises :class:`BackqueryError` naming ``layer`` when all values are
+    equal, where the division would give NaN, or equal but for rounding
+    errors, which the division would blow up into a whole image of noise.
+    """
+    rounding = 16 * np.finfo(np.float64).eps * np.max(np.abs(values))
+    values = values - np.min(values)
+    span = np.max(values)
+    if not (np.isfinite(span) and span > rounding):
+        raise BackqueryError(
+            f"{layer} layer is degenerate: all its values are equal (or not finite), "
+            "so it cannot be rescaled into [0.01, 0.99]"
+        )
+    values = values / span
+    values = values * 0.98
+    return values + 0.01
+
+
+def seed(net: Network, target: np.ndarray) -> np.ndarray:
+    """Rashid's backquery of ``target`` ``(10,)``, with thresholds; returns ``(784,)``.
+
+    Each step follows the book's code in order, on a ``1 x n`` row instead
+    of its column.  With ``v1 = v2 = 0`` the result is bit for bit that of the
+    book's ``backquery`` given ``wih = W1.T`` and ``who = W2.T`` (the same BLAS
+    calls; contiguous copies of those matrices may round the last bit differently).
+    """
+    final_inputs = logit(np.asarray(target, dtype=np.float64)[np.newaxis, :]) + net.v2
+    hidden_outputs = rescale(final_inputs @ net.W2.T, "hidden")
+    hidden_inputs = logit(hidden_outputs) + net.v1
+    return rescale(hidden_inputs @ net.W1.T, "input")[0]
+
+
+def min_norm_solution(rhs: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """The ``x`` of least norm among those minimising ``||x @ W - rhs||``.
+
+    ``W`` is ``(n, m)`` and ``rhs`` ``(m,)``: for ``n > m`` (a layer with more
+    inputs than outputs) the system is underdetermined and ``x`` solves it
+    exactly when ``W`` has full rank.
+    """
+    return rhs @ np.linalg.pinv(W)
+
+
+def pinv(net: Network, target: np.ndarray) -> np.ndarray:
+    """Backquery with each layer inverted by least squares; returns ``(784,)``."""
+    final_inputs = logit(np.asarray(target, dtype=np.float64)) + net.v2
+    hidden_outputs = rescale(min_norm_solution(final_inputs, net.W2), "hidden")
+    hidden_inputs = logit(hidden_outputs) + net.v1
+    return rescale(min_norm_solution(hidden_inputs, net.W1), "input")
+
+
+def output_error(net: Network, images: np.ndarray, target: np.ndarray):
+    """``0.5 * sum((y - t) ** 2)`` for each row of ``images`` ``(n, 784)``, and its gradient.
+
+    Returns ``(errors (n,), gradients (n, 784))``: backpropagation as in
+    :func:`mnistnn.network.gradient`, carried one layer further, to the inputs.
+    """
+    hidden, output = feedforward(net, images)
+    delta2 = (output - target) * output * (1.0 - output)
+    delta1 = (delta2 @ net.W2.T) * hidden * (1.0 - hidden)
+    return 0.5 * np.sum((output - target) ** 2, axis=-1), delta1 @ net.W1.T
+
+
+def total_variation(image: np.ndarray, epsilon: float):
+    """Smoothed total variation of a ``(784,)`` image and its gradient.
+
+    ``sum(sqrt(d ** 2 + epsilon ** 2) - epsilon)`` over the differences ``d`` of
+    horizontally and vertically adjacent pixels: about ``sum(|d|)`` for edges
+    much larger than ``epsilon``, but differentiable at ``d = 0``.
+    """
+    pixels = image.reshape(SIDE, SIDE)
+    value = 0.0
+    grad = np.zeros_like(pixels)
+    for axis in (0, 1):
+        d = np.diff(pixels, axis=axis)
+        smooth = np.sqrt(d**2 + epsilon**2)
+        value += float(np.sum(smooth - epsilon))
+        slope = d / smooth
+        # d[i] = p[i + 1] - p[i]: p[i + 1] gains slope[i], p[i] loses it
+        lead = [slice(None)] * 2
+        lead[axis] = slice(1, None)
+        trail = [slice(None)] * 2
+        trail[axis] = slice(None, -1)
+        grad[tuple(lead)] += slope
+        grad[tuple(trail)] -= slope
+    return value, grad.ravel()
+
+
+def actmax_objective(net: Network, target: np.ndarray, l2: float, tv: float, tv_epsilon: float):
+    """The function ``x -> (objective, gradient)`` that :func:`actmax` minimises."""
+
+    def objective(image: np.ndarray):
+        error, error_grad = output_error(net, image, target)
+        variation, variation_grad = total_variation(image, tv_epsilon)
+        value = error + 0.5 * l2 * image @ image + tv * variation
+        return float(value), error_grad + l2 * image + tv * variation_grad
+
+    return objective
+
+
+def actmax(
+    net: Network,
+    target: np.ndarray,
+    l2: float,
+    tv: float,
+    tv_epsilon: float,
+    iterations: int,
+) -> np.ndarray:
+    """Activation maximisation with L2 and total-variation penalties; returns ``(784,)``.
+
+    Starts from a uniform grey image (the middle of the box), so the result
+    depends on nothing but the network and the settings.
+    """
+    start = np.full(N_INPUTS, 0.5 * (LOW + HIGH))
+    result = minimize(
+        actmax_objective(net, target, l2, tv, tv_epsilon),
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(LOW, HIGH)] * N_INPUTS,
+        options={"maxiter": iterations},
+    )
+    return result.x
+
+
+#: The arrays of an :class:`ImagePrior`, as named in its ``.npz`` file.
+PRIOR_ARRAYS = ("mean", "components", "variances", "centres", "spreads", "weights")
+
+
+@dataclass(frozen=True)
+class ImagePrior:
+    """A class-agnostic model of what MNIST images look like, fitted without labels.
+
+    Images are scaled pixels ``(784,)``.  ``mean`` ``(784,)`` is their mean,
+    ``components`` ``(k, 784)`` the top ``k`` principal components (orthonormal
+    rows) and ``variances`` ``(k,)`` the variance along each.  The clusters
+    live in that coefficient space: ``centres`` ``(c, k)``, the per-coordinate
+    variance ``spreads`` ``(c, k)`` of their members and ``weights`` ``(c,)``,
+    the fraction of images in each.
+    """
+
+    mean: np.ndarray
+    components: np.ndarray
+    variances: np.ndarray
+    centres: np.ndarray
+    spreads: np.ndarray
+    weights: np.ndarray
+
+    def images(self, coefficients: np.ndarray) -> np.ndarray:
+        """The images ``(n, 784)`` of coefficient rows ``(n, k)``, clipped to [0.01, 0.99]."""
+        return np.clip(self.mean + coefficients @ self.components, LOW, HIGH)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the prior as an uncompressed ``.npz`` (atomically)."""
+        atomic.save_npz(path, **{name: getattr(self, name) for name in PRIOR_ARRAYS})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "ImagePrior":
+        """Read a prior written by :meth:`save`, checking its arrays' names and shapes."""
+        with np.load(path, allow_pickle=False) as data:
+            missing = [name for name in PRIOR_ARRAYS if name not in data.files]
+            if missing:
+                raise BackqueryError(f"{path}: not an image prior, missing arrays {missing}")
+            prior = cls(**{name: data[name] for name in PRIOR_ARRAYS})
+        k, c = len(prior.variances), len(prior.weights)
+        shapes = {
+            "mean": (N_INPUTS,),
+            "components": (k, N_INPUTS),
+            "centres": (c, k),
+            "spreads": (c, k),
+        }
+        for name, shape in shapes.items():
+            if getattr(prior, name).shape != shape:
+                raise BackqueryError(
+                    f"{path}: array {name!r} has shape {getattr(prior, name).shape}, "
+                    f"expected {shape}"
+                )
+        return prior
+
+
+def pixel_moments(images_u8: np.ndarray, chunk: int = 10000) -> tuple[np.ndarray, np.ndarray]:
+    """Mean ``(784,)`` and covariance ``(784, 784)`` of the scaled pixels of uint8 images.
+
+    The sums of raw pixels and of their products are integers below 2 ** 53,
+    so float64 computes them exactly in any order: the result does not
+    depend on how BLAS splits the work.
+    """
+    n = len(images_u8)
+    sums = np.zeros(N_INPUTS)
+    products = np.zeros((N_INPUTS, N_INPUTS))
+    for start in range(0, n, chunk):
+        block = images_u8[start : start + chunk].astype(np.float64)
+        sums += block.sum(axis=0)
+        products += block.T @ block
+    raw_mean = sums / n
+    scale = 0.99 / 255.0
+    covariance = scale**2 * (products / n - np.outer(raw_mean, raw_mean))
+    return scale_pixels(raw_mean), covariance
+
+
+def principal_components(covariance: np.ndarray, components: int) -> tuple[np.ndarray, np.ndarray]:
+    """The top ``components`` eigenvectors ``(k, 784)`` of ``covariance`` and their eigenvalues.
+
+    Each eigenvector is signed so that its largest-magnitude entry is
+    positive, which makes the basis independent of the LAPACK build.
+    """
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    top = np.argsort(eigenvalues)[::-1][:components]
+    basis = eigenvectors[:, top].T
+    signs = np.sign(basis[np.arange(len(top)), np.argmax(np.abs(basis), axis=1)])
+    return basis * signs[:, np.newaxis], eigenvalues[top]
+
+
+def fit_image_prior(
+    images_u8: np.ndarray,
+    components: int = 64,
+    clusters: int = 40,
+    sample: int = 10000,
+    seed: int = 0,
+) -> ImagePrior:
+    """Fit an :class:`ImagePrior` to uint8 images ``(n, 784)``; no labels are involved.
+
+    The principal components come from all images.  The clusters come from
+    k-means (k-means++ start, 20 iterations) on the coefficients of
+    ``sample`` images drawn without replacement: a Generator seeded with
+    ``seed`` draws the sample and starts k-means, so the fit is deterministic.
+    Each cluster's spread is its members' variance per coefficient, floored at
+    1 % of the global variance so that a tight cluster keeps some freedom.
+    """
+    mean, covariance = pixel_moments(images_u8)
+    basis, variances = principal_components(covariance, components)
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(len(images_u8), size=min(sample, len(images_u8)), replace=False))
+    coefficients = (scale_pixels(images_u8[chosen]) - mean) @ basis.T
+    centres, members = kmeans2(coefficients, clusters, iter=20, minit="++", seed=rng)
+    counts = np.bincount(members, minlength=clusters)
+    spreads = np.array(
+        [
+            np.var(coefficients[members == cluster], axis=0) if counts[cluster] > 1 else variances
+            for cluster in range(clusters)
+        ]
+    )
+    return ImagePrior(
+        mean=mean,
+        components=basis,
+        variances=variances,
+        centres=centres,
+        spreads=np.maximum(spreads, 0.01 * variances),
+        weights=counts / len(chosen),
+    )
+
+
+def gaussian_objectives(
+    net: Network,
+    target: np.ndarray,
+    image_prior: ImagePrior,
+    centres: np.ndarray,
+    spreads: np.ndarray,
+    weight: float,
+):
+    """The objectives of ``m`` independent problems, one per Gaussian, as one function.
+
+    ``centres`` and ``spreads`` are ``(m, k)``.  The returned function maps
+    coefficients ``z`` ``(m, k)`` to ``(objectives (m,), gradients (m, k))``,
+    problem ``i``'s objective being the output error of the image
+    ``image_prior.images(z_i)`` plus ``0.5 * weight * sum((z_i - centres_i) ** 2 / spreads_i)``.
+    """
+
+    def objectives(coefficients: np.ndarray):
+        unclipped = image_prior.mean + coefficients @ image_prior.components
+        errors, error_grads = output_error(net, np.clip(unclipped, LOW, HIGH), target)
+        # a clipped pixel does not move with the coefficients
+        error_grads = error_grads * ((unclipped > LOW) & (unclipped < HIGH))
+        offsets = coefficients - centres
+        penalties = 0.5 * weight * np.sum(offsets**2 / spreads, axis=1)
+        return (
+            errors + penalties,
+            error_grads @ image_prior.components.T + weight * offsets / spreads,
+        )
+
+    return objectives
+
+
+def fit_gaussians(
+    net: Network,
+    target: np.ndarray,
+    image_prior: ImagePrior,
+    centres: np.ndarray,
+    spreads: np.ndarray,
+    weight: float,
+    iterations: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minimise each Gaussian's objective from its centre.
+
+    The problems are independent, so their sum is minimised at once (one
+    L-BFGS-B run over all coefficients, batched matrix products).  Returns
+    the images ``(m, 784)`` and each problem's final objective ``(m,)``.
+    """
+    objectives = gaussian_objectives(net, target, image_prior, centres, spreads, weight)
+
+    def total(flat: np.ndarray):
+        values, grads = objectives(flat.reshape(centres.shape))
+        return float(np.sum(values)), grads.ravel()
+
+    result = minimize(
+        total, centres.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": iterations}
+    )
+    coefficients = result.x.reshape(centres.shape)
+    return image_prior.images(coefficients), objectives(coefficients)[0]
+
+
+def prior(
+    net: Network, target: np.ndarray, image_prior: ImagePrior, weight: float, iterations: int
+) -> np.ndarray:
+    """The output error with a Gaussian prior over all images; returns ``(784,)``.
+
+    Starts from the mean image (``z = 0``).
+    """
+    centre = np.zeros((1, len(image_prior.variances)))
+    spread = image_prior.variances[np.newaxis, :]
+    return fit_gaussians(net, target, image_prior, centre, spread, weight, iterations)[0][0]
+
+
+def mixture(
+    net: Network, target: np.ndarray, image_prior: ImagePrior, weight: float, iterations: int
+) -> np.ndarray:
+    """The output error with one Gaussian per cluster; the best cluster's image ``(784,)``."""
+    images, values = fit_gaussians(
+        net, target, image_prior, image_prior.centres, image_prior.spreads, weight, iterations
+    )
+    return images[np.argmin(values)]
+
+
+def method_settings(method: str, settings: dict) -> dict:
+    """``settings`` over :data:`DEFAULT_SETTINGS`; raises on an unknown method or key."""
+    if method not in DEFAULT_SETTINGS:
+        raise BackqueryError(f"unknown backquery method {method!r}; known: {list(METHODS)}")
+    unknown = sorted(set(settings) - set(DEFAULT_SETTINGS[method]))
+    if unknown:
+        raise BackqueryError(
+            f"method {method!r}: unknown settings {unknown}; "
+            f"known: {sorted(DEFAULT_SETTINGS[method])}"
+        )
+    return {**DEFAULT_SETTINGS[method], **settings}
+
+
+def backquery(
+    net: Network,
+    target,
+    method: str,
+    settings: dict | None = None,
+    image_prior: ImagePrior | None = None,
+) -> np.ndarray:
+    """Run ``net`` backwards from label vector ``target`` with ``method``; returns ``(784,)``.
+
+    ``settings`` holds that method's settings (missing keys take
+    :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``.
+    """
+    chosen = method_settings(method, settings or {})
+    target = check_label_vector(target, "target")
+    if method == "seed":
+        return seed(net, target)
+    if method == "pinv":
+        return pinv(net, target)
+    if method == "actmax":
+        return actmax(net, target, **chosen)
+    if image_prior is None:
+        raise BackqueryError(f"method {method!r} needs an image prior, none was given")
+    if method == "prior":
+        return prior(net, target, image_prior, **chosen)
+    return mixture(net, target, image_prior, **chosen)
+
+
+def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The mean image of each digit ``(10, 784)``, scaled like inputs: the labelled reference."""
+    means = np.empty((N_OUTPUTS, N_INPUTS))
+    for digit in range(N_OUTPUTS):
+        members = images_u8[labels == digit]
+        if len(members) == 0:
+            raise BackqueryError(f"no training image of digit {digit}: cannot average it")
+        means[digit] = scale_pixels(members.mean(axis=0))
+    return means
+
+
+def control_network(net: Network, seed: int) -> Network:
+    """An untrained network of ``net``'s shapes: :func:`~mnistnn.network.initial_network`."""
+    return initial_network(net.hidden_nodes, seed)
+
+
+def load_method_images(paths) -> dict[str, np.ndarray]:
+    """``{method: (10, 784)}`` from ``.../{method}/{digit}.npy`` paths given method by method."""
+    methods: dict[str, list] = {}
+    for path in map(Path, paths):
+        methods.setdefault(path.parent.name, []).append(np.load(path, allow_pickle=False))
+    return {method: np.array(images) for method, images in methods.items()}

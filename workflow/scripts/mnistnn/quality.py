@@ -1,0 +1,131 @@
+"""Scores of backqueried images: does the network, a template, a nearest-neighbour judge read them?
+
+For each method and digit, :func:`quality_table` measures
+
+- ``target_output``: the network's output for the intended digit when the image is fed forward
+- ``self_recognized``: 1 when the network's highest output is the intended digit
+- ``template_corr``: Pearson correlation of the image with that digit's mean training image
+- ``template_best``: 1 when that correlation is the highest of the ten
+- ``knn_recognized``: 1 when a 3-nearest-neighbour classifier over the training
+  images (:class:`KnnJudge`) reads the image as the intended digit: an
+  independent judge of whether a person would read it so
+"""
+
+import numpy as np
+import pandas as pd
+
+from mnistnn.network import N_OUTPUTS, Network, feedforward
+
+QUALITY_COLUMNS = (
+    "method",
+    "digit",
+    "target_output",
+    "self_recognized",
+    "template_corr",
+    "template_best",
+    "knn_recognized",
+)
+
+
+class KnnJudge:
+    """A k-nearest-neighbour classifier over uint8 training images ``(n, 784)``.
+
+    Distances are Euclidean on scaled pixels (``pixel / 255 * 0.99 + 0.01``).
+    Neighbours are ordered by distance, equal distances by training index;
+    the label with most votes wins, a tie going to the label whose first
+    neighbour is nearest.
+    """
+
+    def __init__(self, train_images_u8: np.ndarray, train_labels: np.ndarray, k: int = 3):
+        self.images = train_images_u8
+        self.labels = np.asarray(train_labels, dtype=np.intp)
+        self.k = k
+        # integers below 2 ** 53: exact in float64
+        self.squared_norms = np.einsum(
+            "ij,ij->i", train_images_u8, train_images_u8, dtype=np.float64
+        )
+
+    def squared_distances(self, images: np.ndarray, chunk: int = 10000) -> np.ndarray:
+        """Squared distances ``(m, n)`` from scaled images ``(m, 784)`` to every training image.
+
+        Computed on the raw pixel scale as ``||a||^2 - 2 a.b + ||b||^2`` with
+        the training images converted to float64 a chunk at a time, then
+        scaled back.
+        """
+        scale = 0.99 / 255.0
+        raw = (np.atleast_2d(images) - 0.01) / scale
+        cross = np.hstack(
+            [
+                raw @ self.images[start : start + chunk].T.astype(np.float64)
+                for start in range(0, len(self.images), chunk)
+            ]
+        )
+        query_norms = np.sum(raw**2, axis=1)[:, np.newaxis]
+        return scale**2 * np.maximum(query_norms - 2.0 * cross + self.squared_norms, 0.0)
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """The judged digit ``(m,)`` of each scaled image ``(m, 784)``."""
+        distances = self.squared_distances(images)
+        nearest = np.argsort(distances, axis=1, kind="stable")[:, : self.k]
+        return np.array([self.vote(self.labels[row]) for row in nearest])
+
+    @staticmethod
+    def vote(labels: np.ndarray) -> int:
+        """Majority label of neighbours listed nearest first; a tie goes to the nearest."""
+        counts = np.bincount(labels, minlength=N_OUTPUTS)
+        tied = np.flatnonzero(counts == counts.max())
+        return int(next(label for label in labels if label in tied))
+
+
+def correlations(images: np.ndarray, templates: np.ndarray) -> np.ndarray:
+    """Pearson correlation ``(m, t)`` of each image ``(m, 784)`` with each template ``(t, 784)``."""
+    centred = images - images.mean(axis=1, keepdims=True)
+    centred_templates = templates - templates.mean(axis=1, keepdims=True)
+    norms = np.outer(np.linalg.norm(centred, axis=1), np.linalg.norm(centred_templates, axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (centred @ centred_templates.T) / norms
+
+
+def quality_table(
+    net: Network, images: dict, mean_images: np.ndarray, judge: KnnJudge
+) -> pd.DataFrame:
+    """Score every method's ten images; one row per method and digit (:data:`QUALITY_COLUMNS`).
+
+    ``images`` maps a method name to its ``(10, 784)`` images, row ``d`` the
+    backquery of digit ``d``; ``mean_images`` ``(10, 784)`` are the templates.
+    Methods keep the dictionary's order.
+    """
+    digits = np.arange(N_OUTPUTS)
+    tables = []
+    for method, method_images in images.items():
+        method_images = np.asarray(method_images, dtype=np.float64)
+        output = feedforward(net, method_images)[1]
+        corr = correlations(method_images, mean_images)
+        own_corr = corr[digits, digits]
+        table = pd.DataFrame(
+            {
+                "method": method,
+                "digit": digits,
+                "target_output": output[digits, digits],
+                "self_recognized": (np.argmax(output, axis=1) == digits).astype(int),
+                "template_corr": own_corr,
+                # a NaN correlation (a constant image) is never the best
+                "template_best": (own_corr >= np.max(corr, axis=1)).astype(int),
+                "knn_recognized": (judge.predict(method_images) == digits).astype(int),
+            }
+        )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)[list(QUALITY_COLUMNS)]
+
+
+def summary_table(quality: pd.DataFrame) -> pd.DataFrame:
+    """Per method (in the table's order): counts of recognised images and the mean target output."""
+    grouped = quality.groupby("method", sort=False)
+    return pd.DataFrame(
+        {
+            "self_recognized": grouped["self_recognized"].sum(),
+            "knn_recognized": grouped["knn_recognized"].sum(),
+            "template_best": grouped["template_best"].sum(),
+            "mean_target_output": grouped["target_output"].mean(),
+        }
+    ).reset_index()
