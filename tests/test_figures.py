@@ -1,0 +1,337 @@
+"""Figures: valid, deterministic files; and the check that compares them with committed ones."""
+
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zlib
+
+import matplotlib
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from mnistnn import figures
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The (type, payload) chunks of a PNG file, checking each chunk's CRC."""
+    assert data[:8] == PNG_SIGNATURE
+    chunks, offset = [], 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        payload = data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        assert crc == zlib.crc32(kind + payload)
+        chunks.append((kind, payload))
+        offset += 12 + length
+    assert chunks[-1][0] == b"IEND"
+    return chunks
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    kind, payload = png_chunks(data)[0]
+    assert kind == b"IHDR"
+    return struct.unpack(">II", payload[:8])
+
+
+def digits(seed: int) -> np.ndarray:
+    """Ten random images in [0.01, 0.99], shape (10, 784)."""
+    return np.random.default_rng(seed).uniform(0.01, 0.99, (10, 784))
+
+
+def quality_table(methods) -> pd.DataFrame:
+    rows = [
+        {"method": m, "digit": d, "target_output": 0.5 + d / 50, "knn_recognized": d % 2}
+        for m in methods
+        for d in range(10)
+    ]
+    return pd.DataFrame(rows)
+
+
+# Every figure function, called on data made from `seed`; the same seed gives the same data.
+FIGURES = {
+    "digit_png": lambda seed, path: figures.digit_png(digits(seed)[3], path),
+    "montage": lambda seed, path: figures.montage(digits(seed), "book — seed — 0.97", path),
+    "montage_grid": lambda seed, path: figures.montage_grid(
+        {"book": digits(seed), "fast": digits(seed + 1)}, path, title="all models"
+    ),
+    "methods_figure": lambda seed, path: figures.methods_figure(
+        {"mean": digits(seed), "seed": digits(seed + 1)},
+        quality_table(["seed", "mean"]),
+        path,
+    ),
+    "evolution_figure": lambda seed, path: figures.evolution_figure(
+        ["initial", "epoch 1"],
+        {"seed": np.stack([digits(seed), digits(seed + 1)]), "best": np.stack([digits(seed)] * 2)},
+        path,
+    ),
+    "hidden_units_figure": lambda seed, path: figures.hidden_units_figure(
+        np.random.default_rng(seed).normal(size=(784, 6)), path
+    ),
+    "similarity_figure": lambda seed, path: figures.similarity_figure(
+        {"seed": np.random.default_rng(seed).uniform(-1, 1, (10, 10)), "best": np.eye(10)}, path
+    ),
+    "training_figure": lambda seed, path: figures.training_figure(
+        pd.DataFrame(
+            {
+                "epoch": [1, 2, 3],
+                "mean_loss": [0.09, 0.05, 0.04 + seed / 1e3],
+                "test_accuracy": [0.93, 0.95, 0.96],
+            }
+        ),
+        path,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_png_is_valid_deterministic_and_free_of_run_metadata(name, tmp_path):
+    draw = FIGURES[name]
+    first, second, other = tmp_path / "a.png", tmp_path / "b.png", tmp_path / "c.png"
+    draw(1, first)
+    draw(1, second)
+    draw(2, other)
+    data = first.read_bytes()
+    assert data == second.read_bytes()
+    # the size is fixed by the layout, not by the data
+    assert png_size(data) == png_size(other.read_bytes())
+    if name == "digit_png":
+        assert png_size(data) == (224, 224)  # 28 x 28, each pixel an 8 x 8 block
+    # no text (software, version, date) and no modification time in the file
+    kinds = {kind for kind, _ in png_chunks(data)}
+    assert not kinds & {b"tEXt", b"iTXt", b"zTXt", b"tIME"}
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+@pytest.mark.parametrize("name", [n for n in FIGURES if n != "digit_png"])
+def test_svg_is_valid_deterministic_and_undated(name, tmp_path):
+    draw = FIGURES[name]
+    draw(1, tmp_path / "a.svg")
+    draw(1, tmp_path / "b.svg")
+    text = (tmp_path / "a.svg").read_text()
+    assert text == (tmp_path / "b.svg").read_text()
+    assert ET.fromstring(text.encode()).tag == "{http://www.w3.org/2000/svg}svg"
+    assert "<dc:date>" not in text and "<dc:creator>" not in text
+    assert matplotlib.__version__ not in text
+
+
+def test_digit_png_is_dark_where_values_are_high_and_blocky(tmp_path):
+    image = np.full((28, 28), 0.01)
+    image[:, :14] = 0.99  # left half high
+    figures.digit_png(image.ravel(), tmp_path / "d.png")
+    grey = matplotlib.image.imread(tmp_path / "d.png")[..., 0]
+    assert grey.shape == (224, 224)
+    assert grey[:, :112].max() < 0.1  # high values: nearly black
+    assert grey[:, 112:].min() > 0.9  # low values: nearly white
+    # nearest-neighbour: every image pixel is a uniform 8 x 8 block
+    noise = np.random.default_rng(0).uniform(0.01, 0.99, 784)
+    figures.digit_png(noise, tmp_path / "n.png")
+    grey = matplotlib.image.imread(tmp_path / "n.png")[..., 0]
+    blocks = grey.reshape(28, 8, 28, 8)
+    assert np.all(blocks == blocks[:, :1, :, :1])
+    darkness = 1 - blocks[:, 0, :, 0]
+    assert np.corrcoef(darkness.ravel(), noise)[0, 1] > 0.99
+
+
+def test_montage_draws_digit_k_in_column_k_on_one_fixed_scale(tmp_path):
+    values = 0.01 + 0.98 * np.arange(10) / 9
+    figures.montage(np.repeat(values[:, None], 784, axis=1), "flat images", tmp_path / "m.png")
+    pixels = np.array(Image.open(tmp_path / "m.png"))
+    centres = []
+    for value in values:
+        colour = matplotlib.colormaps["Greys"](value, bytes=True)
+        ys, xs = np.nonzero(np.all(pixels == colour, axis=2))
+        assert len(xs) >= (28 * figures.ZOOM) ** 2  # a whole tile, in the exact colour
+        centres.append(np.median(xs))
+    assert np.all(np.diff(centres) > 28 * figures.ZOOM)
+
+
+def test_bad_shapes_are_named(tmp_path):
+    with pytest.raises(ValueError, match="'fast'.*\\(10, 784\\).*\\(9, 784\\)"):
+        figures.montage_grid({"fast": digits(1)[:9]}, tmp_path / "m.png")
+    with pytest.raises(ValueError, match="not 'jpg'"):
+        figures.montage(digits(1), "t", tmp_path / "m.jpg")
+    with pytest.raises(ValueError, match="'seed': 1 sets of images for 2 stages"):
+        figures.evolution_figure(["a", "b"], {"seed": digits(1)[None]}, tmp_path / "e.png")
+
+
+def test_methods_figure_puts_the_reference_last_and_marks_the_judge(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(figures, "digit_grid", lambda rows, *a, **k: drawn.extend(rows))
+    quality = quality_table(["mean", "seed", "pinv"])
+    images = {"mean": digits(1), "seed": digits(2), "pinv": digits(3)}
+    figures.methods_figure(images, quality, tmp_path / "m.png")
+    assert [row.label.split("\n")[0] for row in drawn] == ["seed", "pinv", "mean (reference)"]
+    assert [row.reference for row in drawn] == [False, False, True]
+    assert drawn[0].notes[:2] == ["0.50", "0.52 ✓"]
+    assert drawn[0].label.split("\n")[1] == "5/10 ✓, mean 0.59"
+
+
+# ---------------------------------------------------------------------------- the check
+
+
+def git(repo, *args):
+    identity = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(["git", *identity, *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git repository with a committed results/figures/montage.png and montage.npz."""
+    folder = tmp_path / "results" / "figures"
+    figures.montage(digits(1), "book", folder / "montage.png")
+    np.savez(folder / "montage.npz", images=digits(1))
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "figures")
+    return tmp_path
+
+
+def test_check_passes_on_identical_figures(repo, capsys):
+    assert figures.main(["check", "--repo", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["montage        ok    npz max |diff| 0; png identical"]
+
+
+def test_check_fails_with_a_report_when_a_figure_changes(repo, capsys):
+    folder = repo / "results" / "figures"
+    figures.montage(digits(2), "book", folder / "montage.png")
+    np.savez(folder / "montage.npz", images=digits(1) + 1e-3)
+    assert figures.main(["check", "--repo", str(repo)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("montage        FAIL")
+    assert "grey levels" in line and "pixels differ (limit 1)" in line
+    assert "npz max |diff| 0.001 in 'images' (limit 1e-06)" in line
+
+
+def test_check_accepts_rounding_noise_and_one_grey_level(repo):
+    folder = repo / "results" / "figures"
+    pixels = np.array(Image.open(folder / "montage.png"))
+    pixels[10:20, 10:20, :3] ^= 1  # one grey level up or down
+    Image.fromarray(pixels).save(folder / "montage.png")
+    np.savez(folder / "montage.npz", images=digits(1) + 1e-12)
+    ok, (line,) = figures.check(repo)
+    assert ok, line
+    assert "png max 1 grey level, 100 of" in line and "npz max |diff| 1e-12" in line
+    ok, _ = figures.check(repo, grey_levels=0)
+    assert not ok
+
+
+def test_check_reports_new_and_missing_figures(repo):
+    folder = repo / "results" / "figures"
+    figures.training_figure(
+        pd.DataFrame({"epoch": [1], "mean_loss": [0.1], "test_accuracy": [0.9]}),
+        folder / "training.png",
+    )
+    ok, lines = figures.check(repo)
+    assert ok
+    assert lines[1].startswith("training       ok") and "new (not committed yet)" in lines[1]
+    assert not figures.check(repo, strict=True)[0]
+    (folder / "montage.npz").unlink()
+    ok, lines = figures.check(repo)
+    assert not ok and "montage.npz missing (committed, not regenerated)" in lines[0]
+
+
+def test_check_command_line_runs_as_a_module(repo):
+    shutil.rmtree(repo / "results" / "figures")
+    run = subprocess.run(
+        [sys.executable, "-m", "mnistnn.figures", "check"], cwd=repo, capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    assert "montage        FAIL  montage.npz missing" in run.stdout
+
+
+# ---------------------------------------------------------------------------- the rule graph
+
+RULEGRAPH = """digraph snakemake_dag {
+    graph[bgcolor=white, margin=0];
+    node[shape=box, style=rounded, fontname=sans, fontsize=10, penwidth=2];
+	0[label = "all", color = "0.17 0.6 0.85", style="rounded"];
+	1[label = "c", color = "0.50 0.6 0.85", style="rounded"];
+	2[label = "a", color = "0.00 0.6 0.85", style="rounded"];
+	1 -> 0
+	2 -> 1
+}
+"""
+
+
+def test_parse_rulegraph_ignores_numbering_and_order():
+    renumbered = RULEGRAPH.replace("0[", "X[").replace("-> 0", "-> X")
+    renumbered = renumbered.replace("2[", "0[").replace("2 ->", "0 ->").replace("X", "2")
+    graph, again = figures.parse_rulegraph(RULEGRAPH), figures.parse_rulegraph(renumbered)
+    assert graph.same_shape(again)
+    assert list(graph.rules) == ["a", "all", "c"]
+    assert graph.edges == {("c", "all"), ("a", "c")}
+
+
+SNAKEFILE = """
+rule all:
+    input: "c.txt"
+rule a:
+    output: "a.txt"
+    shell: "echo a > {output}"
+rule c:
+    input: "a.txt"
+    output: "c.txt"
+    shell: "cat {input} > {output}"
+"""
+
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+
+
+@needs_dot
+def test_rulegraph_svg_is_deterministic_and_carries_the_graph(tmp_path):
+    svg = tmp_path / "rulegraph.svg"
+    figures.write_rulegraph(RULEGRAPH, svg)
+    first = svg.read_bytes()
+    figures.write_rulegraph(RULEGRAPH.replace("2 -> 1\n", "").replace("}", "\t2 -> 1\n}"), svg)
+    assert svg.read_bytes() == first  # the edge order does not matter
+    assert b"graphviz version" not in first
+    assert ET.fromstring(first).tag == "{http://www.w3.org/2000/svg}svg"
+    shown = figures.embedded_rulegraph(first.decode())
+    assert shown.same_shape(figures.parse_rulegraph(RULEGRAPH))
+
+
+@needs_dot
+def test_check_passes_while_the_picture_shows_the_rules(repo, monkeypatch):
+    figures.write_rulegraph(RULEGRAPH, repo / "results" / "figures" / "rulegraph.svg")
+    git(repo, "add", "results")
+    git(repo, "commit", "-q", "-m", "rule graph")
+    # snakemake numbers and orders the rules differently from run to run
+    monkeypatch.setattr(
+        figures, "current_rulegraph", lambda repo: RULEGRAPH.replace("2 -> 1\n", "") + "2 -> 1"
+    )
+    ok, lines = figures.check(repo)
+    assert ok and "rulegraph      ok    rules unchanged (3 rules, 2 edges)" in lines
+
+
+@needs_dot
+def test_check_notices_when_the_rules_change_and_the_picture_does_not(repo):
+    (repo / "Snakefile").write_text(SNAKEFILE)
+    assert figures.main(["rulegraph", "--repo", str(repo)]) == 0
+    svg = (repo / "results" / "figures" / "rulegraph.svg").read_text()
+    assert figures.embedded_rulegraph(svg).same_shape(figures.parse_rulegraph(RULEGRAPH))
+    git(repo, "add", "Snakefile", "results")
+    git(repo, "commit", "-q", "-m", "rule graph")
+    # a new rule between a and c: the committed picture no longer shows the rules
+    (repo / "Snakefile").write_text(
+        SNAKEFILE.replace('input: "a.txt"', 'input: "b.txt"')
+        + 'rule b:\n    input: "a.txt"\n    output: "b.txt"\n    shell: "cp {input} {output}"\n'
+    )
+    ok, lines = figures.check(repo)
+    assert not ok
+    assert lines[1].startswith("rulegraph      FAIL  rules changed since the picture was drawn")
+    assert "+rule b, +edge a->b, +edge b->c, -edge a->c" in lines[1]
+
+
+def test_check_outside_a_git_repository_is_an_error_not_a_pass(tmp_path, capsys):
+    assert figures.main(["check", "--repo", str(tmp_path)]) == 2
+    assert "git ls-tree HEAD failed" in capsys.readouterr().err
