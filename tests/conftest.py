@@ -1,5 +1,12 @@
 """Shared test fixtures: a tiny MNIST in IDX format and a scratch copy of the pipeline."""
 
+import os
+
+# Multi-threaded BLAS makes the small products of these tests far slower on a
+# busy 2-core machine; Snakemake sets the same for its jobs from `threads: 1`.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import hashlib
 import shutil
 from pathlib import Path
