@@ -168,9 +168,8 @@ def test_import_of_a_malformed_folder_writes_nothing(pipeline, tiny_mnist, tmp_p
     config["imported_models"] = {"broken": str(broken)}
     config_file = tmp_path / "broken.yaml"
     config_file.write_text(yaml.safe_dump(config))
-    run = snakemake(
-        folder, "--configfile", str(config_file), "results/broken/params/weight1.txt", check=False
-    )
+    target = "results/broken/params/weight1.txt"  # before --configfile, which takes many
+    run = snakemake(folder, target, "--configfile", str(config_file), check=False)
     assert run.returncode != 0
     assert f"{broken}/value2.txt, line 1: not a number" in run.stderr
     assert not (folder / "results/broken/params").exists() or not any(
