@@ -1,0 +1,214 @@
+"""How fast this project trains the book's network, against the book's own loop (run by hand).
+
+    python benchmarks/train_speed.py [MNIST_FOLDER] [--samples N]
+
+MNIST_FOLDER holds the four uncompressed IDX files (default ``resources/mnist``,
+which the pipeline's download rule fills).  Every trainer starts from the same
+initial network (784-200-10, seed 1, learning rate 0.1, thresholds trained),
+makes one pass over the first N training images in the file's order, and is
+then scored on the 10,000 test images.  The trainers:
+
+- the book's loop: Rashid's ``neuralNetwork.train`` as printed (column vectors
+  made per step with ``numpy.array(..., ndmin=2).T``, ``numpy.dot``, float64),
+  with this project's thresholds and true gradient so that its accuracy is
+  comparable.  The book also parses a CSV line per sample; this loop starts
+  from the uint8 images, which only makes it faster.  It is the reference.
+- this project's trainer for ``batch_size: 1`` and for the mini-batch preset
+  (:func:`mnistnn.kernels.choose_sgd`, what the ``train`` rule runs)
+- PyTorch with batch size 1, when ``import torch`` works
+
+The table gives samples per second, the seconds that rate makes for five
+epochs of 60,000 samples, the speed-up over the book's loop, the CPU time per
+sample, and the test accuracy after the pass.  Each trainer runs ``--repeat``
+times, interleaved with the others, and its fastest run counts.  Every trainer
+gets one core (BLAS too), as a ``train`` job with ``threads: 1`` does.
+"""
+
+# ruff: noqa: E402 (BLAS reads its thread count when it is loaded)
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numba
+import numpy
+import numpy as np
+from scipy.special import expit
+
+from mnistnn.idx import load_mnist
+from mnistnn.kernels import choose_sgd
+from mnistnn.network import Network, accuracy, initial_network
+
+HIDDEN_NODES = 200
+LEARNING_RATE = 0.1
+SEED = 1
+EPOCH_SAMPLES = 60_000
+EPOCHS = 5
+
+#: trains a network on ``images[order]`` and returns it as float64
+Run = Callable[[np.ndarray, np.ndarray, np.ndarray], Network]
+
+
+class BookNetwork:
+    """Rashid's ``neuralNetwork``, as in the book but for thresholds and the true gradient."""
+
+    def __init__(self, net: Network, learning_rate: float):
+        self.wih = net.W1.T.copy()
+        self.who = net.W2.T.copy()
+        self.bih = numpy.array(net.v1, ndmin=2).T
+        self.bho = numpy.array(net.v2, ndmin=2).T
+        self.lr = learning_rate
+        self.activation_function = lambda x: expit(x)
+
+    def train(self, inputs_list, targets_list):
+        inputs = numpy.array(inputs_list, ndmin=2).T
+        targets = numpy.array(targets_list, ndmin=2).T
+        hidden_inputs = numpy.dot(self.wih, inputs) - self.bih
+        hidden_outputs = self.activation_function(hidden_inputs)
+        final_inputs = numpy.dot(self.who, hidden_outputs) - self.bho
+        final_outputs = self.activation_function(final_inputs)
+        output_errors = targets - final_outputs
+        # the book back-propagates output_errors; the true gradient has the sigmoid's slope
+        output_deltas = output_errors * final_outputs * (1.0 - final_outputs)
+        hidden_errors = numpy.dot(self.who.T, output_deltas)
+        hidden_deltas = hidden_errors * hidden_outputs * (1.0 - hidden_outputs)
+        self.who += self.lr * numpy.dot(output_deltas, numpy.transpose(hidden_outputs))
+        self.wih += self.lr * numpy.dot(hidden_deltas, numpy.transpose(inputs))
+        self.bho -= self.lr * output_deltas
+        self.bih -= self.lr * hidden_deltas
+
+    def network(self) -> Network:
+        return Network(self.wih.T, self.who.T, self.bih.ravel(), self.bho.ravel())
+
+
+def book_loop(net: Network, learning_rate: float, batch_size: int) -> Run:
+    book = BookNetwork(net, learning_rate)
+
+    def run(images, labels, order):
+        for index in order:
+            inputs = (numpy.asarray(images[index], dtype=float) / 255.0 * 0.99) + 0.01
+            targets = numpy.zeros(10) + 0.01
+            targets[int(labels[index])] = 0.99
+            book.train(inputs, targets)
+        return book.network()
+
+    return run
+
+
+def project_trainer(net: Network, learning_rate: float, batch_size: int) -> Run:
+    sgd, dtype = choose_sgd(batch_size)
+    net = net.astype(dtype)
+
+    def run(images, labels, order):
+        sgd(net, images, labels, order, learning_rate, batch_size, True)
+        return net.astype(np.float64)
+
+    return run
+
+
+def pytorch(net: Network, learning_rate: float, batch_size: int) -> Run:
+    import torch
+
+    torch.set_num_threads(1)
+    params = [torch.tensor(array, dtype=torch.float32, requires_grad=True) for array in net]
+    W1, W2, v1, v2 = params
+    optimizer = torch.optim.SGD(params, lr=learning_rate)
+
+    def run(images, labels, order):
+        for index in order:
+            x = torch.from_numpy(images[index]).to(torch.float32) / 255.0 * 0.99 + 0.01
+            t = torch.full((10,), 0.01)
+            t[int(labels[index])] = 0.99
+            y = torch.sigmoid(torch.sigmoid(x @ W1 - v1) @ W2 - v2)
+            loss = 0.5 * ((t - y) ** 2).sum()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        return Network(*(p.detach().numpy().astype(np.float64) for p in params))
+
+    return run
+
+
+def torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mnist", nargs="?", default="resources/mnist", type=Path)
+    parser.add_argument("--samples", type=int, default=10_000, help="training samples per trainer")
+    parser.add_argument("--minibatch-size", type=int, default=10)
+    parser.add_argument("--minibatch-learning-rate", type=float, default=0.2)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per trainer; the best counts")
+    args = parser.parse_args()
+
+    images, labels = load_mnist(args.mnist, "train")
+    test_images, test_labels = load_mnist(args.mnist, "t10k")
+    order = np.arange(min(args.samples, len(images)))
+    start = initial_network(HIDDEN_NODES, SEED)
+    print(
+        f"{cpu_model()}, {os.cpu_count()} CPUs; Python {platform.python_version()}, "
+        f"NumPy {numpy.__version__}, numba {numba.__version__}; "
+        f"{len(order):,} samples from {args.mnist}, H={HIDDEN_NODES}"
+    )
+
+    started = time.perf_counter()
+    choose_sgd(1)
+    print(
+        f"numba kernel compiled or loaded from its cache in {time.perf_counter() - started:.2f} s"
+    )
+
+    mb, mb_rate = args.minibatch_size, args.minibatch_learning_rate
+    plan = [
+        ("book's loop (NumPy, float64), batch 1", book_loop, LEARNING_RATE, 1),
+        ("this project, batch 1 (numba, float32)", project_trainer, LEARNING_RATE, 1),
+        (f"this project, batch {mb}, rate {mb_rate} (BLAS)", project_trainer, mb_rate, mb),
+    ]
+    if torch_available():
+        plan.append(("PyTorch (float32), batch 1", pytorch, LEARNING_RATE, 1))
+    else:
+        print("PyTorch is not installed: its row is skipped")
+
+    # the best of several interleaved runs: the machine may be busy with other work
+    best = {}
+    for _ in range(args.repeat):
+        for name, make, learning_rate, batch_size in plan:
+            run = make(start, learning_rate, batch_size)
+            started, cpu_started = time.perf_counter(), time.process_time()
+            trained = run(images, labels, order)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            if name not in best or seconds < best[name][0]:
+                best[name] = (seconds, cpu, accuracy(trained, test_images, test_labels))
+
+    reference = best[plan[0][0]][0]
+    print(
+        f"| trainer | samples/s | {EPOCHS} epochs (s) | speed-up | CPU us/sample | test accuracy |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, (seconds, cpu, test_accuracy) in best.items():
+        rate = len(order) / seconds
+        print(
+            f"| {name} | {rate:,.0f} | {EPOCHS * EPOCH_SAMPLES / rate:,.1f} "
+            f"| {reference / seconds:.1f}x | {cpu / len(order) * 1e6:,.1f} | {test_accuracy:.4f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

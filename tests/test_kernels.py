@@ -1,0 +1,194 @@
+"""The fast trainers compute what sgd_numpy computes, deterministically, and their JIT cache
+survives two training jobs starting at once."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from mnistnn import kernels
+from mnistnn.network import Hyperparameters, Network, initial_network, sgd_numpy, train
+
+HIDDEN = 13  # not a multiple of the vector width, so loop remainders are exercised
+
+
+def sparse_images(n: int, seed: int) -> np.ndarray:
+    """uint8 ``(n, 784)`` images with four black pixels in five, like MNIST's; the first is all
+    black and the second all lit, the extremes of the kernel's split into lit and black pixels."""
+    rng = np.random.default_rng(seed)
+    images = rng.integers(1, 256, size=(n, 784), dtype=np.uint8)
+    images[rng.random((n, 784)) < 0.8] = 0
+    images[0] = 0
+    images[1] = rng.integers(1, 256, size=784, dtype=np.uint8)
+    return images
+
+
+def float32_network() -> Network:
+    """A float32 network with non-zero thresholds, so that their use is tested too."""
+    rng = np.random.default_rng(1)
+    net = initial_network(HIDDEN, seed=0)._replace(
+        v1=rng.normal(0, 0.5, HIDDEN), v2=rng.normal(0, 0.5, 10)
+    )
+    return net.astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def problem():
+    """200 images, their labels, and an order of 1,300 steps that revisits them (more than
+    FOLD_EVERY steps, so the kernel folds its row shift into W1 along the way)."""
+    rng = np.random.default_rng(3)
+    images = sparse_images(200, seed=4)
+    labels = rng.integers(0, 10, size=200).astype(np.uint8)
+    order = np.concatenate([np.arange(200), rng.integers(0, 200, size=1100)])
+    assert len(order) > kernels.FOLD_EVERY
+    return images, labels, order
+
+
+def run(sgd, problem, batch_size, train_thresholds, learning_rate=0.1):
+    images, labels, order = problem
+    net = float32_network()
+    loss = sgd(net, images, labels, order, learning_rate, batch_size, train_thresholds)
+    return net, loss
+
+
+def assert_same_training(fast, reference):
+    (net, loss), (ref_net, ref_loss) = fast, reference
+    start = float32_network()
+    assert loss == pytest.approx(ref_loss, rel=1e-6)
+    for name, array, expected in zip(Network._fields, net, ref_net, strict=True):
+        assert array.dtype == np.float32, name
+        np.testing.assert_allclose(array, expected, rtol=1e-4, atol=2e-6, err_msg=name)
+    # the comparison means something only if training moved the weights far beyond it
+    assert np.abs(net.W1 - start.W1).max() > 1e-3
+    assert np.abs(net.W2 - start.W2).max() > 1e-2
+
+
+@pytest.mark.parametrize("train_thresholds", [True, False])
+def test_sgd_fast_matches_sgd_numpy(problem, train_thresholds):
+    fast = run(kernels.sgd_fast, problem, 1, train_thresholds)
+    reference = run(sgd_numpy, problem, 1, train_thresholds)
+    assert_same_training(fast, reference)
+    thresholds_moved = not np.array_equal(fast[0].v1, float32_network().v1)
+    assert thresholds_moved == train_thresholds
+
+
+@pytest.mark.parametrize("train_thresholds", [True, False])
+@pytest.mark.parametrize("batch_size", [7, 25])
+def test_sgd_minibatch_matches_sgd_numpy(problem, batch_size, train_thresholds):
+    # 1,300 steps are not a multiple of either batch size: the last batch is a short one
+    fast = run(kernels.sgd_minibatch, problem, batch_size, train_thresholds, learning_rate=0.02)
+    reference = run(sgd_numpy, problem, batch_size, train_thresholds, learning_rate=0.02)
+    assert_same_training(fast, reference)
+
+
+@pytest.mark.parametrize(("sgd", "batch_size"), [(kernels.sgd_fast, 1), (kernels.sgd_minibatch, 7)])
+def test_training_twice_gives_identical_bytes(problem, sgd, batch_size):
+    first, second = (run(sgd, problem, batch_size, True)[0] for _ in range(2))
+    for a, b in zip(first, second, strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_train_with_the_chosen_sgd_matches_sgd_numpy(problem):
+    """Through network.train, whose snapshots cut each epoch into several calls of the kernel."""
+    images, labels, _ = problem
+    hyper = Hyperparameters(hidden_nodes=HIDDEN, epochs=2, shuffle=True, snapshots=(37, 150))
+    sgd, dtype = kernels.choose_sgd(hyper.batch_size)
+    assert (sgd, dtype) == (kernels.sgd_fast, np.float32)
+    fast = train(images, labels, images, labels, hyper, sgd, dtype, progress=lambda _: None)
+    ref = train(images, labels, images, labels, hyper, sgd_numpy, dtype, progress=lambda _: None)
+    assert len(fast.snapshots) == len(ref.snapshots) == 5
+    for snapshot, expected in zip(fast.snapshots, ref.snapshots, strict=True):
+        for array, ref_array in zip(snapshot.net, expected.net, strict=True):
+            np.testing.assert_allclose(array, ref_array, rtol=1e-4, atol=2e-6)
+    fast_losses = [row["mean_loss"] for row in fast.history]
+    assert fast_losses == pytest.approx([row["mean_loss"] for row in ref.history], rel=1e-5)
+
+
+def test_choose_sgd_takes_blas_for_mini_batches():
+    assert kernels.choose_sgd(10) == (kernels.sgd_minibatch, np.float32)
+
+
+def test_sgd_fast_refuses_what_it_cannot_train(problem):
+    images, labels, order = problem
+    with pytest.raises(ValueError, match="batch_size 2"):
+        kernels.sgd_fast(float32_network(), images, labels, order, 0.1, 2, True)
+    with pytest.raises(ValueError, match="W1 must be a C-contiguous float32 array, got float64"):
+        kernels.sgd_fast(float32_network().astype(np.float64), images, labels, order, 0.1, 1, True)
+    with pytest.raises(ValueError, match="outside the 200 images"):
+        kernels.sgd_fast(float32_network(), images, labels, np.array([0, 200]), 0.1, 1, True)
+    with pytest.raises(ValueError, match=r"do not fit images of shape \(200, 783\)"):
+        kernels.sgd_fast(float32_network(), images[:, 1:], labels, order, 0.1, 1, True)
+    with pytest.raises(ValueError, match="199 labels for 200 images"):
+        kernels.sgd_fast(float32_network(), images, labels[1:], order, 0.1, 1, True)
+
+
+#: one small training run with the compiled kernel: once imported it creates the file
+#: ``argv[2]`` and waits for ``argv[1]`` to exist; it prints the result's bytes and whether
+#: the kernel was compiled or loaded from the cache
+TRAINING_JOB = """
+import hashlib, json, os, sys, time
+import numpy as np
+from mnistnn import kernels
+from mnistnn.network import initial_network
+rng = np.random.default_rng(0)
+images = rng.integers(0, 256, size=(100, 784), dtype=np.uint8)
+images[rng.random(images.shape) < 0.8] = 0
+labels = rng.integers(0, 10, size=100).astype(np.uint8)
+net = initial_network(20, seed=1).astype(np.float32)
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.01)
+loss = kernels.sgd_fast(net, images, labels, np.arange(100), 0.1, 1, True)
+stats = kernels.compiled_kernel().stats
+print(json.dumps({
+    "sha256": hashlib.sha256(b"".join(a.tobytes() for a in net)).hexdigest(),
+    "loss": loss,
+    "cache_hits": sum(stats.cache_hits.values()),
+    "cache_misses": sum(stats.cache_misses.values()),
+}))
+"""
+
+
+def training_jobs(n: int, cache_dir, tmp_path) -> list[dict]:
+    """Run ``n`` training jobs sharing ``cache_dir``, letting them compile at the same moment."""
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready{i}" for i in range(n)]
+    for path in [go, *ready]:
+        path.unlink(missing_ok=True)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache_dir)}
+    jobs = [
+        subprocess.Popen(
+            [sys.executable, "-c", TRAINING_JOB, str(go), str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for path in ready
+    ]
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    results = []
+    for job in jobs:
+        stdout, _ = job.communicate(timeout=300)
+        assert job.returncode == 0
+        results.append(json.loads(stdout))
+    return results
+
+
+def test_two_jobs_compiling_into_one_fresh_cache_at_once_both_succeed(tmp_path):
+    cache = tmp_path / "numba-cache"
+    first, second = training_jobs(2, cache, tmp_path)
+    assert first["cache_misses"] == second["cache_misses"] == 1  # both compiled and wrote
+    assert first["sha256"] == second["sha256"] and first["loss"] == second["loss"]
+    written = sorted(p.name for p in cache.rglob("*") if p.is_file())
+    assert [name.rsplit(".", 1)[-1] for name in written] == ["nbc", "nbi"], written
+    # a later job loads what they wrote, and computes the same
+    (third,) = training_jobs(1, cache, tmp_path)
+    assert (third["cache_hits"], third["cache_misses"]) == (1, 0)
+    assert third["sha256"] == first["sha256"]
