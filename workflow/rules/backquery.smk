@@ -34,24 +34,24 @@ rule mean_images:
 
 rule backquery:
     input:
-        unpack(backquery_inputs("results/{model}/params")),
+        params=param_files("results/{model}/params"),
+        prior="results/image_prior.npz",
+        mean_images="results/mean_images.npy",
     output:
-        digit_files("results/{model}/backquery/{method}"),
+        method_files("results/{model}/backquery", methods_and_mean()),
+        query_files("results/{model}/queries"),
     log:
-        "results/{model}/logs/backquery_{method}.log",
+        "results/{model}/logs/backquery.log",
     benchmark:
-        "results/{model}/benchmarks/backquery_{method}.tsv"
-    wildcard_constraints:
-        method=one_of([*METHODS, "mean"]),
+        "results/{model}/benchmarks/backquery.tsv"
     conda:
         "../envs/mnistnn.yaml"
     resources:
         mem_mb=500,
         runtime=10,
     params:
-        settings=lambda wildcards: config["backquery"]["methods"].get(
-            wildcards.method, {}
-        ),
+        methods=selected_methods(),
+        queries=config["queries"],
     script:
         "../scripts/backquery.py"
 
@@ -73,13 +73,17 @@ rule control_params:
 
 use rule backquery as backquery_control with:
     input:
-        unpack(backquery_inputs("results/{model}/control/params")),
+        params=param_files("results/{model}/control/params"),
+        prior="results/image_prior.npz",
     output:
-        digit_files("results/{model}/control/{method}"),
+        method_files("results/{model}/control", backquery_methods()),
     log:
-        "results/{model}/logs/backquery_control_{method}.log",
+        "results/{model}/logs/backquery_control.log",
     benchmark:
-        "results/{model}/benchmarks/backquery_control_{method}.tsv"
+        "results/{model}/benchmarks/backquery_control.tsv"
+    params:
+        methods=selected_methods(),
+        queries={},
 
 
 rule quality:
@@ -113,22 +117,3 @@ rule quality:
         runtime=10,
     script:
         "../scripts/quality.py"
-
-
-rule queries:
-    input:
-        param_files("results/{model}/params"),
-    output:
-        [
-            f"results/{{model}}/queries/{name}.{extension}"
-            for name in config["queries"]
-            for extension in ("npy", "png")
-        ],
-    log:
-        "results/{model}/logs/queries.log",
-    conda:
-        "../envs/mnistnn.yaml"
-    params:
-        queries=config["queries"],
-    script:
-        "../scripts/queries.py"

@@ -106,18 +106,25 @@ def digit_files(folder, extensions=("npy", "png")):
     ]
 
 
-def backquery_inputs(params_folder):
-    """An input function: the parameter files and, per method, the prior or the data it needs."""
+def selected_methods():
+    """``{method: settings}`` for the label-free methods the config asks for, in order."""
+    return {
+        method: config["backquery"]["methods"][method] for method in backquery_methods()
+    }
 
-    def inputs(wildcards):
-        files = {"params": param_files(params_folder.format(**wildcards))}
-        if wildcards.method in ("prior", "mixture"):
-            files["prior"] = "results/image_prior.npz"
-        if wildcards.method == "mean":
-            files["mean_images"] = "results/mean_images.npy"
-        return files
 
-    return inputs
+def method_files(folder, methods):
+    """``folder/{method}/{digit}.npy`` and ``.png`` for every one of ``methods``."""
+    return [path for method in methods for path in digit_files(f"{folder}/{method}")]
+
+
+def query_files(folder):
+    """``folder/{query}.npy`` and ``.png`` for every query of the config."""
+    return [
+        f"{folder}/{name}.{kind}"
+        for name in config["queries"]
+        for kind in ("npy", "png")
+    ]
 
 
 def method_images(folder, methods=backquery_methods):

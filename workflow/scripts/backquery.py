@@ -1,42 +1,52 @@
-"""Rule backquery: the image a network associates with each digit, by one method."""
+"""Rules backquery and backquery_control: the image a network associates with each digit.
+
+Every label-free method runs on the job's network, for digits 0-9, and the
+seed method for each extra label vector of config ``queries``; rule
+backquery also copies the labelled reference ``mean`` beside them.
+"""
 
 from pathlib import Path
 
 import numpy as np
 
 from mnistnn import atomic
-from mnistnn.backquery import ImagePrior, backquery, label_vector
+from mnistnn.backquery import ImagePrior, backquery, check_label_vector, label_vector, seed
 from mnistnn.errors import BackqueryError
 from mnistnn.figures import digit_png
 from mnistnn.params import read_params
 from mnistnn.rules import run_rule
 
 
-def images_by_method(method):
-    """The ``(10, 784)`` images of ``method`` for this job's network."""
-    if method == "mean":
-        return np.load(snakemake.input.mean_images, allow_pickle=False)
-    net = read_params(Path(snakemake.input.params[0]).parent)
-    prior_path = snakemake.input.get("prior")
-    image_prior = ImagePrior.load(prior_path) if prior_path else None
-    try:
-        return np.array(
-            [
-                backquery(net, label_vector(digit), method, snakemake.params.settings, image_prior)
-                for digit in range(10)
-            ]
-        )
-    except BackqueryError as error:
-        raise BackqueryError(f"model {snakemake.wildcards.model}: {error}") from None
+def save_image(image, path_without_suffix):
+    atomic.save_npy(f"{path_without_suffix}.npy", image)
+    digit_png(image, f"{path_without_suffix}.png")
 
 
 def main(say):
-    images = images_by_method(snakemake.wildcards.method)
-    arrays, pictures = snakemake.output[:10], snakemake.output[10:]
-    for image, array_path, picture_path in zip(images, arrays, pictures, strict=True):
-        atomic.save_npy(array_path, image)
-        digit_png(image, picture_path)
-    say(f"{snakemake.wildcards.model}: {snakemake.wildcards.method} backquery of digits 0-9")
+    model = snakemake.wildcards.model
+    # every query is checked before anything is computed: a bad one writes nothing
+    queries = {name: check_label_vector(v, name) for name, v in snakemake.params.queries.items()}
+    net = read_params(Path(snakemake.input.params[0]).parent)
+    image_prior = ImagePrior.load(snakemake.input.prior)
+    folder = Path(snakemake.output[0]).parents[1]
+    for method, settings in snakemake.params.methods.items():
+        try:
+            images = [
+                backquery(net, label_vector(digit), method, settings, image_prior)
+                for digit in range(10)
+            ]
+        except BackqueryError as error:
+            raise BackqueryError(f"model {model}: {error}") from None
+        for digit, image in enumerate(images):
+            save_image(image, folder / method / str(digit))
+        say(f"{model}: {method} backquery of digits 0-9 in {folder / method}")
+    mean_images = snakemake.input.get("mean_images")  # rule backquery_control has none
+    if mean_images:
+        for digit, image in enumerate(np.load(mean_images, allow_pickle=False)):
+            save_image(image, folder / "mean" / str(digit))
+    for name, target in queries.items():
+        save_image(seed(net, target), folder.parent / "queries" / name)
+        say(f"{model}: query {name}")
 
 
 run_rule(main, snakemake.log[0])
