@@ -3,6 +3,11 @@
 import re
 
 from mnistnn.backquery import METHODS
+from mnistnn.sweep import add_sweep, expand_sweep
+
+# the models of config `sweep:` (e.g. config/sweep.yaml), named after their values, join `models`
+config["models"] = add_sweep(config["models"], config.get("sweep"))
+SWEEP_MODELS = list(expand_sweep(config["sweep"])) if config.get("sweep") else []
 
 # The four verified MNIST files, by the names rule inputs use for them.
 MNIST_FILES = {
@@ -81,6 +86,8 @@ def final_outputs():
     outputs.append("results/montage.png")
     if config["figures"]["model"] in config["models"]:
         outputs += FIGURES
+    if SWEEP_MODELS:
+        outputs += ["results/sweep/summary.csv", "results/sweep/summary.png"]
     return outputs
 
 
