@@ -9,6 +9,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import hashlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -92,3 +94,22 @@ def make_pipeline_copy(destination: Path, config: dict) -> Path:
     (destination / "config").mkdir(exist_ok=True)
     (destination / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return destination
+
+
+def pipeline_config(mnist_folder, checksums, **overrides):
+    """The tiny config plus the repository's own backquery settings (fewer iterations)."""
+    repository = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    backquery = repository["backquery"]
+    backquery["image_prior"] = {"components": 8, "clusters": 4, "sample": 200, "seed": 0}
+    config = tiny_config(mnist_folder, checksums, backquery=backquery, figures={"model": "tiny"})
+    config.update(overrides)
+    return config
+
+
+def snakemake(folder, *arguments, check=True, cores=2):
+    """Run the snakemake command line in ``folder``; return the finished process."""
+    command = [sys.executable, "-m", "snakemake", "--cores", str(cores), *arguments]
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
+    return result

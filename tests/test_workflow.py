@@ -1,39 +1,18 @@
 """The real pipeline, run by the real `snakemake` on a tiny MNIST: every stage, end to end."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO, make_pipeline_copy, tiny_config
+from conftest import make_pipeline_copy, pipeline_config, snakemake
 
 from mnistnn import network as nw
 from mnistnn.params import PARAM_FILES, read_params, write_params
 
 pytestmark = pytest.mark.workflow
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def pipeline_config(mnist_folder, checksums, **overrides):
-    """The tiny config plus the repository's own backquery settings (fewer iterations)."""
-    repository = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    backquery = repository["backquery"]
-    backquery["image_prior"] = {"components": 8, "clusters": 4, "sample": 200, "seed": 0}
-    config = tiny_config(mnist_folder, checksums, backquery=backquery, figures={"model": "tiny"})
-    config.update(overrides)
-    return config
-
-
-def snakemake(folder, *arguments, check=True):
-    """Run the snakemake command line in ``folder``; return the finished process."""
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", *arguments]
-    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ rule image_prior:
         mem_mb=1500,
         runtime=10,
     params:
-        settings=config["backquery"]["image_prior"],
+        settings=sorted_keys(config["backquery"]["image_prior"]),
     script:
         "../scripts/image_prior.py"
 

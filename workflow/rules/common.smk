@@ -38,9 +38,19 @@ def one_of(names):
     return "|".join(map(re.escape, names)) or "(?!)"
 
 
+def sorted_keys(mapping):
+    """``mapping`` with its keys in sorted order.
+
+    Snakemake notices changed params by their text, in which a dict's key order
+    shows: sorted, only a changed value reruns a job, not a reordered key or a
+    default written out.
+    """
+    return dict(sorted(mapping.items()))
+
+
 def model_settings(wildcards):
-    """The model's training settings (a plain dict, so a changed value reruns the model)."""
-    return config["models"][wildcards.model]
+    """The model's training settings, so that a changed value reruns the model."""
+    return sorted_keys(config["models"][wildcards.model])
 
 
 def param_files(folder):
@@ -116,7 +126,8 @@ def digit_files(folder, extensions=("npy", "png")):
 def selected_methods():
     """``{method: settings}`` for the label-free methods the config asks for, in order."""
     return {
-        method: config["backquery"]["methods"][method] for method in backquery_methods()
+        method: sorted_keys(config["backquery"]["methods"][method])
+        for method in backquery_methods()
     }
 
 

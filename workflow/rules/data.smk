@@ -14,6 +14,6 @@ rule download_mnist:
     params:
         sources=config["mnist"]["sources"],
         timeout=config["mnist"]["timeout"],
-        sha256=config["mnist"]["sha256"],
+        sha256=sorted_keys(config["mnist"]["sha256"]),
     script:
         "../scripts/download_mnist.py"

@@ -43,7 +43,7 @@ rule evolution_figure:
         runtime=15,
     params:
         methods=evolution_methods(),
-        settings=config["backquery"]["methods"],
+        settings=selected_methods(),
     script:
         "../scripts/draw_figures.py"
 

@@ -45,7 +45,11 @@ def main(say):
         for digit, image in enumerate(np.load(mean_images, allow_pickle=False)):
             save_image(image, folder / "mean" / str(digit))
     for name, target in queries.items():
-        save_image(seed(net, target), folder.parent / "queries" / name)
+        try:
+            image = seed(net, target)
+        except BackqueryError as error:
+            raise BackqueryError(f"model {model}, query {name}: {error}") from None
+        save_image(image, folder.parent / "queries" / name)
         say(f"{model}: query {name}")
 
 
