@@ -2,6 +2,8 @@
 
 import re
 
+from snakemake.exceptions import WorkflowError
+
 from mnistnn.backquery import METHODS
 from mnistnn.sweep import add_sweep, expand_sweep
 
@@ -17,6 +19,19 @@ MNIST_FILES = {
     "test_labels": "t10k-labels-idx1-ubyte",
 }
 MNIST = {key: f"resources/mnist/{name}" for key, name in MNIST_FILES.items()}
+
+
+def check_model_names():
+    """Refuse a name that is both trained and imported: its outputs would have two makers."""
+    both = sorted(set(config["models"]) & set(config["imported_models"]))
+    if both:
+        raise WorkflowError(
+            f"config: model name(s) {', '.join(both)} appear under both `models` and "
+            "`imported_models`; give the imported model another name"
+        )
+
+
+check_model_names()
 
 
 def trained_models():
