@@ -1,5 +1,5 @@
-"""The fast trainers compute what sgd_numpy computes, deterministically, and their JIT cache
-survives two training jobs starting at once."""
+"""The fast trainer computes what sgd_numpy computes, for any batch size, deterministically,
+and its JIT cache survives two training jobs starting at once."""
 
 import json
 import os
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mnistnn import kernels
-from mnistnn.network import Hyperparameters, Network, initial_network, sgd_numpy, train
+from mnistnn.network import Hyperparameters, Network, accuracy, initial_network, sgd_numpy, train
 
 HIDDEN = 13  # not a multiple of the vector width, so loop remainders are exercised
 
@@ -68,34 +68,50 @@ def assert_same_training(fast, reference):
 
 
 @pytest.mark.parametrize("train_thresholds", [True, False])
-def test_sgd_fast_matches_sgd_numpy(problem, train_thresholds):
-    fast = run(kernels.sgd_fast, problem, 1, train_thresholds)
-    reference = run(sgd_numpy, problem, 1, train_thresholds)
+@pytest.mark.parametrize(("batch_size", "learning_rate"), [(1, 0.1), (7, 0.02), (25, 0.02)])
+def test_sgd_fast_matches_sgd_numpy(problem, batch_size, learning_rate, train_thresholds):
+    # 1,300 steps are not a multiple of 7 or 25: the last batch is a short one
+    fast = run(kernels.sgd_fast, problem, batch_size, train_thresholds, learning_rate)
+    reference = run(sgd_numpy, problem, batch_size, train_thresholds, learning_rate)
     assert_same_training(fast, reference)
     thresholds_moved = not np.array_equal(fast[0].v1, float32_network().v1)
     assert thresholds_moved == train_thresholds
 
 
-@pytest.mark.parametrize("train_thresholds", [True, False])
-@pytest.mark.parametrize("batch_size", [7, 25])
-def test_sgd_minibatch_matches_sgd_numpy(problem, batch_size, train_thresholds):
-    # 1,300 steps are not a multiple of either batch size: the last batch is a short one
-    fast = run(kernels.sgd_minibatch, problem, batch_size, train_thresholds, learning_rate=0.02)
-    reference = run(sgd_numpy, problem, batch_size, train_thresholds, learning_rate=0.02)
-    assert_same_training(fast, reference)
-
-
-@pytest.mark.parametrize(("sgd", "batch_size"), [(kernels.sgd_fast, 1), (kernels.sgd_minibatch, 7)])
-def test_training_twice_gives_identical_bytes(problem, sgd, batch_size):
-    first, second = (run(sgd, problem, batch_size, True)[0] for _ in range(2))
+@pytest.mark.parametrize("batch_size", [1, 7])
+def test_training_twice_gives_identical_bytes(problem, batch_size):
+    first, second = (run(kernels.sgd_fast, problem, batch_size, True)[0] for _ in range(2))
     for a, b in zip(first, second, strict=True):
         assert a.tobytes() == b.tobytes()
 
 
-def test_train_with_the_chosen_sgd_matches_sgd_numpy(problem):
+def kernel_sigmoid(z) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float32)
+    out = np.empty_like(z)
+    kernels._sigmoid(z, out, np.empty(z.shape, np.int32))
+    return out
+
+
+def test_sigmoid_is_as_accurate_as_float32_allows():
+    z = np.linspace(-80, 80, 100_001, dtype=np.float32)
+    exact = 1 / (1 + np.exp(-z.astype(np.float64)))
+    assert np.abs(kernel_sigmoid(z) / exact - 1).max() < 3e-7  # a float32 ulp: 6e-8 to 1.2e-7
+    far = kernel_sigmoid([-1e4, -200, 200, 1e4])  # beyond exp's float32 range
+    assert np.all((far[:2] >= 0) & (far[:2] < 1e-37)) and np.all(far[2:] == 1)
+
+
+@pytest.mark.parametrize(("batch_size", "learning_rate"), [(1, 0.1), (4, 0.05)])
+def test_train_with_the_chosen_sgd_matches_sgd_numpy(problem, batch_size, learning_rate):
     """Through network.train, whose snapshots cut each epoch into several calls of the kernel."""
     images, labels, _ = problem
-    hyper = Hyperparameters(hidden_nodes=HIDDEN, epochs=2, shuffle=True, snapshots=(37, 150))
+    hyper = Hyperparameters(
+        hidden_nodes=HIDDEN,
+        learning_rate=learning_rate,
+        epochs=2,
+        batch_size=batch_size,
+        shuffle=True,
+        snapshots=(37, 150),
+    )
     sgd, dtype = kernels.choose_sgd(hyper.batch_size)
     assert (sgd, dtype) == (kernels.sgd_fast, np.float32)
     fast = train(images, labels, images, labels, hyper, sgd, dtype, progress=lambda _: None)
@@ -106,16 +122,15 @@ def test_train_with_the_chosen_sgd_matches_sgd_numpy(problem):
             np.testing.assert_allclose(array, ref_array, rtol=1e-4, atol=2e-6)
     fast_losses = [row["mean_loss"] for row in fast.history]
     assert fast_losses == pytest.approx([row["mean_loss"] for row in ref.history], rel=1e-5)
-
-
-def test_choose_sgd_takes_blas_for_mini_batches():
-    assert kernels.choose_sgd(10) == (kernels.sgd_minibatch, np.float32)
+    # the history's accuracy, measured on the float32 network, is that of the float64 result
+    float64_accuracy = accuracy(fast.net, images, labels)
+    assert fast.history[-1]["test_accuracy"] == pytest.approx(float64_accuracy, abs=1 / 200)
 
 
 def test_sgd_fast_refuses_what_it_cannot_train(problem):
     images, labels, order = problem
-    with pytest.raises(ValueError, match="batch_size 2"):
-        kernels.sgd_fast(float32_network(), images, labels, order, 0.1, 2, True)
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
+        kernels.sgd_fast(float32_network(), images, labels, order, 0.1, 0, True)
     with pytest.raises(ValueError, match="W1 must be a C-contiguous float32 array, got float64"):
         kernels.sgd_fast(float32_network().astype(np.float64), images, labels, order, 0.1, 1, True)
     with pytest.raises(ValueError, match="outside the 200 images"):
