@@ -9,6 +9,7 @@ import yaml
 from conftest import make_pipeline_copy, pipeline_config, snakemake
 
 from mnistnn import network as nw
+from mnistnn.idx import load_mnist
 from mnistnn.params import PARAM_FILES, read_params, write_params
 
 pytestmark = pytest.mark.workflow
@@ -93,6 +94,16 @@ def test_backquery_images_for_every_method(pipeline, model):
         if method != "mean":  # the labelled reference has no control
             control = np.load(folder / f"results/{model}/control/{method}/0.npy")
             assert control.shape == (784,)
+
+
+def test_control_is_the_untrained_network(pipeline):
+    folder, _ = pipeline
+    control = read_params(folder / "results/tiny/control/params")
+    initial = nw.initial_network(12, seed=3)  # the tiny model's H and seed
+    assert all(np.array_equal(a, b) for a, b in zip(control, initial, strict=True))
+    images, labels = load_mnist(folder / "resources/mnist", "t10k")
+    trained = read_params(folder / "results/tiny/params")
+    assert nw.accuracy(control, images, labels) < 0.3 < nw.accuracy(trained, images, labels)
 
 
 def test_quality_tables(pipeline):
