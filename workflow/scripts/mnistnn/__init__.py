@@ -5,11 +5,13 @@ One module per concern:
 - ``idx``       reading and writing MNIST's IDX files
 - ``download``  fetching verified MNIST from its sources
 - ``network``   the 784-H-10 sigmoid network, its gradient and SGD training
-- ``params``    the four plain-text parameter files
+- ``kernels``   the compiled SGD loop that trains it fast
+- ``params``    the four plain-text parameter files, saved models and snapshots
 - ``backquery`` ways of running the network backwards
 - ``quality``   scores of backqueried images
-- ``figures``   deterministic figures
-- ``sweep``     expanding a compact sweep into named models
+- ``figures``   deterministic figures, and the check of the committed ones
+- ``sweep``     expanding a compact sweep into named models, and its summary
+- ``atomic``, ``errors``, ``rules``: atomic outputs, the error types, rule-script plumbing
 """
 
 from mnistnn.errors import MnistnnError
