@@ -7,6 +7,7 @@ temporary path.
 """
 
 import contextlib
+import glob
 import os
 import tempfile
 import zipfile
@@ -24,9 +25,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(
-        dir=final.parent, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
-    )
+    prefix, suffix = f".{final.name}.", f".tmp{final.suffix}"
+    # Only one job at a time writes a given output (Snakemake sees to that), so
+    # a temporary file of this output that already exists was left by a killed job.
+    for stale in final.parent.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
+        stale.unlink(missing_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=prefix, suffix=suffix)
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp makes the file private (0600); outputs get the usual umask-based mode

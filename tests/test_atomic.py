@@ -1,0 +1,58 @@
+"""Atomic outputs: a final path holds the old file, or the complete new one, never half of one."""
+
+import os
+
+import numpy as np
+import pytest
+
+from mnistnn import atomic
+
+
+def hidden_files(folder):
+    return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
+
+
+def test_a_completed_write_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out" / "metrics.json"
+    atomic.write_text(target, "old")
+    atomic.write_text(target, "new")
+    assert target.read_text() == "new"
+    assert hidden_files(target.parent) == []
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "model.npz"
+    atomic.write_text(target, "old")
+    with pytest.raises(RuntimeError), atomic.atomic_path(target) as tmp:
+        tmp.write_text("half of the new")
+        raise RuntimeError("interrupted")
+    assert target.read_text() == "old"
+    assert hidden_files(tmp_path) == []
+
+
+def test_a_temporary_left_by_a_killed_job_is_removed_by_the_next_write(tmp_path):
+    left_over = tmp_path / ".weight1.txt.k1ll3d.tmp.txt"
+    left_over.write_text("a SIGKILL stopped this write")
+    unrelated = tmp_path / ".weight2.txt.k1ll3d.tmp.txt"
+    unrelated.write_text("another output's")
+    atomic.write_text(tmp_path / "weight1.txt", "1.0\n")
+    assert hidden_files(tmp_path) == [unrelated.name]
+
+
+def test_outputs_get_the_umask_mode_not_mkstemps_private_one(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_npz_files_of_equal_arrays_are_equal_bytes(tmp_path):
+    arrays = {"W1": np.arange(12.0).reshape(3, 4), "label": np.array(["initial", "epoch1"])}
+    atomic.save_npz(tmp_path / "a.npz", **arrays)
+    atomic.save_npz(tmp_path / "b.npz", **arrays)
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    with np.load(tmp_path / "a.npz", allow_pickle=False) as loaded:
+        assert np.array_equal(loaded["W1"], arrays["W1"])
+        assert loaded["label"].tolist() == ["initial", "epoch1"]
