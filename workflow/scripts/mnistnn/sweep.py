@@ -214,12 +214,11 @@ def summary_figure(
     """
     # imported here, not above: every Snakemake job parses the Snakefile, which
     # imports this module for expand_sweep, and matplotlib would add a second to each
-    import matplotlib.style
     from matplotlib.figure import Figure
 
-    from mnistnn.figures import STYLE, save_figure
+    from mnistnn.figures import figure_style, save_figure
 
-    with matplotlib.style.context(["default", STYLE]):
+    with figure_style():
         grid_height = 0.32 * len(seed_images) + 0.6 if seed_images else 0
         figure = Figure(figsize=(7, 4 + grid_height), layout="constrained")
         if seed_images:
