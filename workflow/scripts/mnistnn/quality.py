@@ -66,8 +66,7 @@ class KnnJudge:
     def predict(self, images: np.ndarray) -> np.ndarray:
         """The judged digit ``(m,)`` of each scaled image ``(m, 784)``."""
         distances = self.squared_distances(images)
-        nearest = np.argsort(distances, axis=1, kind="stable")[:, : self.k]
-        return np.array([self.vote(self.labels[row]) for row in nearest])
+        return np.array([self.vote(self.labels[nearest(row, self.k)]) for row in distances])
 
     @staticmethod
     def vote(labels: np.ndarray) -> int:
@@ -75,6 +74,18 @@ class KnnJudge:
         counts = np.bincount(labels, minlength=N_OUTPUTS)
         tied = np.flatnonzero(counts == counts.max())
         return int(next(label for label in labels if label in tied))
+
+
+def nearest(distances: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` smallest of ``distances`` ``(n,)``, ordered by distance, then index.
+
+    The same as the first ``k`` of a stable argsort, without sorting all ``n``:
+    only the entries no farther than the ``k``-th smallest (ties included) are sorted.
+    """
+    k = min(k, len(distances))
+    kth = np.partition(distances, k - 1)[k - 1]
+    candidates = np.flatnonzero(distances <= kth)
+    return candidates[np.argsort(distances[candidates], kind="stable")][:k]
 
 
 def correlations(images: np.ndarray, templates: np.ndarray) -> np.ndarray:
@@ -95,27 +106,27 @@ def quality_table(
     backquery of digit ``d``; ``mean_images`` ``(10, 784)`` are the templates.
     Methods keep the dictionary's order.
     """
-    digits = np.arange(N_OUTPUTS)
-    tables = []
-    for method, method_images in images.items():
-        method_images = np.asarray(method_images, dtype=np.float64)
-        output = feedforward(net, method_images)[1]
-        corr = correlations(method_images, mean_images)
-        own_corr = corr[digits, digits]
-        table = pd.DataFrame(
-            {
-                "method": method,
-                "digit": digits,
-                "target_output": output[digits, digits],
-                "self_recognized": (np.argmax(output, axis=1) == digits).astype(int),
-                "template_corr": own_corr,
-                # a NaN correlation (a constant image) is never the best
-                "template_best": (own_corr >= np.max(corr, axis=1)).astype(int),
-                "knn_recognized": (judge.predict(method_images) == digits).astype(int),
-            }
-        )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)[list(QUALITY_COLUMNS)]
+    methods = list(images)
+    stacked = np.concatenate([np.asarray(images[method], dtype=np.float64) for method in methods])
+    digits = np.tile(np.arange(N_OUTPUTS), len(methods))
+    rows = np.arange(len(stacked))
+    output = feedforward(net, stacked)[1]
+    corr = correlations(stacked, mean_images)
+    own_corr = corr[rows, digits]
+    return pd.DataFrame(
+        {
+            "method": np.repeat(methods, N_OUTPUTS),
+            "digit": digits,
+            "target_output": output[rows, digits],
+            "self_recognized": (np.argmax(output, axis=1) == digits).astype(int),
+            "template_corr": own_corr,
+            # a NaN correlation (a constant image) is never the best
+            "template_best": (own_corr >= np.max(corr, axis=1)).astype(int),
+            # one pass over the training images for every method's images
+            "knn_recognized": (judge.predict(stacked) == digits).astype(int),
+        },
+        columns=list(QUALITY_COLUMNS),
+    )
 
 
 def summary_table(quality: pd.DataFrame) -> pd.DataFrame:
