@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from mnistnn.network import Network, scale_pixels
-from mnistnn.quality import QUALITY_COLUMNS, KnnJudge, correlations, quality_table, summary_table
+from mnistnn.quality import (
+    QUALITY_COLUMNS,
+    KnnJudge,
+    correlations,
+    nearest,
+    quality_table,
+    summary_table,
+)
 
 BLOCK = 78  # pixels of digit d's block: d * 78 ... d * 78 + 77
 
@@ -113,3 +120,13 @@ def test_judge_breaks_distance_ties_by_training_order():
     query = scale_pixels(np.zeros((1, 784)))
     assert KnnJudge(train, np.array([2, 5, 5, 3])).predict(query).tolist() == [5]
     assert KnnJudge(train, np.array([3, 2, 5, 5])).predict(query).tolist() == [3]
+
+
+@pytest.mark.parametrize("k", [1, 3, 7, 40])
+def test_nearest_is_the_head_of_a_stable_sort(k):
+    # few distinct values: many ties, at the k-th place too
+    rng = np.random.default_rng(k)
+    for _ in range(50):
+        distances = rng.integers(0, 5, size=30).astype(np.float64)
+        expected = np.argsort(distances, kind="stable")[:k]
+        assert nearest(distances, k).tolist() == expected.tolist()
