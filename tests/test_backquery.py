@@ -290,9 +290,25 @@ def test_mixture_keeps_the_lowest_objective(tiny_prior):
     images, values = bq.fit_gaussians(
         net, target, tiny_prior, tiny_prior.centres, tiny_prior.spreads, 0.02, 30
     )
-    chosen = bq.mixture(net, target, tiny_prior, 0.02, 30)
+    chosen = bq.mixture(net, target, tiny_prior, 0.02, 30, starts=len(tiny_prior.centres))
     assert np.array_equal(chosen, images[np.argmin(values)])
     assert len(set(values.tolist())) == len(values)
+
+
+def test_mixture_starts_from_the_clusters_closest_to_the_target(tiny_prior):
+    net, target = random_network(), bq.label_vector(3)
+    errors = bq.output_error(net, tiny_prior.images(tiny_prior.centres), target)[0]
+    closest = bq.closest_clusters(net, target, tiny_prior, 2)
+    assert closest.tolist() == sorted(np.argsort(errors)[:2].tolist())
+    assert np.max(errors[closest]) < np.min(np.delete(errors, closest))
+
+    images, values = bq.fit_gaussians(
+        net, target, tiny_prior, tiny_prior.centres[closest], tiny_prior.spreads[closest], 0.02, 30
+    )
+    chosen = bq.mixture(net, target, tiny_prior, 0.02, 30, starts=2)
+    assert np.array_equal(chosen, images[np.argmin(values)])
+    # more starts than clusters: every cluster
+    assert bq.closest_clusters(net, target, tiny_prior, 99).tolist() == [0, 1, 2, 3]
 
 
 # --- every method: the range, and no labels ------------------------------------------------------
@@ -390,15 +406,3 @@ def test_a_malformed_prior_file_is_named(tmp_path):
     np.savez(tmp_path / "shapes.npz", **arrays)
     with pytest.raises(BackqueryError, match=r"array 'mean' has shape \(2, 3\), expected \(784,\)"):
         bq.ImagePrior.load(tmp_path / "shapes.npz")
-
-
-# --- the control ---------------------------------------------------------------------------------
-
-
-def test_control_network_is_the_initial_network_of_the_seed():
-    trained = random_network(hidden=9, seed=4)
-    control = bq.control_network(trained, seed=11)
-    expected = initial_network(9, 11)
-    assert all(np.array_equal(a, b) for a, b in zip(control, expected, strict=True))
-    assert [a.shape for a in control] == [a.shape for a in trained]
-    assert not np.array_equal(control.W1, trained.W1)

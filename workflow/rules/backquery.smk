@@ -58,7 +58,7 @@ rule backquery:
 
 rule control_params:
     input:
-        param_files("results/{model}/params"),
+        imported_param_files,
     output:
         param_files("results/{model}/control/params"),
     log:
@@ -66,6 +66,7 @@ rule control_params:
     conda:
         "../envs/mnistnn.yaml"
     params:
+        hidden_nodes=control_hidden_nodes,
         seed=control_seed,
     script:
         "../scripts/control_params.py"

@@ -183,6 +183,20 @@ def evolution_methods():
     return ["seed", config["backquery"]["best_method"]]
 
 
+def imported_param_files(wildcards):
+    """An imported model's parameter files (its control's shapes); nothing for a trained one."""
+    if wildcards.model in config["models"]:
+        return []
+    return param_files(f"results/{wildcards.model}/params")
+
+
+def control_hidden_nodes(wildcards):
+    """A trained model's hidden layer size; None for an imported one (its files say)."""
+    if wildcards.model in config["models"]:
+        return config["models"][wildcards.model]["hidden_nodes"]
+    return None
+
+
 def control_seed(wildcards):
     """The seed of a model's untrained control: its own seed when trained here."""
     if wildcards.model in config["models"]:

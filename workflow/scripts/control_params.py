@@ -1,16 +1,26 @@
-"""Rule control_params: the untrained network of a model's shapes, the control for every method."""
+"""Rule control_params: the untrained network of a model's shapes, the control for every method.
+
+A trained model's control is its own initial network, known from the config
+alone, so it is made without waiting for training; an imported model's files
+say how many hidden units its control needs.
+"""
 
 from pathlib import Path
 
-from mnistnn.backquery import control_network
+from mnistnn.network import initial_network
 from mnistnn.params import read_params, write_params
 from mnistnn.rules import run_rule
 
 
 def main(say):
-    net = read_params(Path(snakemake.input[0]).parent)
-    write_params(Path(snakemake.output[0]).parent, control_network(net, snakemake.params.seed))
-    say(f"control of {snakemake.wildcards.model}: untrained, seed {snakemake.params.seed}")
+    if snakemake.input:
+        hidden_nodes = read_params(Path(snakemake.input[0]).parent).hidden_nodes
+    else:
+        hidden_nodes = snakemake.params.hidden_nodes
+    seed = snakemake.params.seed
+    write_params(Path(snakemake.output[0]).parent, initial_network(hidden_nodes, seed))
+    model = snakemake.wildcards.model
+    say(f"control of {model}: untrained, {hidden_nodes} hidden units, seed {seed}")
 
 
 run_rule(main, snakemake.log[0])

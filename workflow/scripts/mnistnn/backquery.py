@@ -14,7 +14,8 @@ one of :mod:`mnistnn.network`: ``h = sigmoid(x @ W1 - v1)``, ``y = sigmoid(h @ W
 - ``prior``: the same output error, with a Gaussian prior over images instead:
   the image is ``mean + z @ components`` and ``z`` pays its Mahalanobis norm.
 - ``mixture``: the same, with one Gaussian per cluster of training images:
-  optimise from every cluster's centre and keep the lowest objective.
+  optimise from the centres of the few clusters whose centre image is
+  already closest to the target, and keep the lowest objective.
 
 The image prior (:class:`ImagePrior`) is fitted to the training images
 without their labels, so no method learns anything about a digit except
@@ -43,7 +44,6 @@ from mnistnn.network import (
     N_OUTPUTS,
     Network,
     feedforward,
-    initial_network,
     scale_pixels,
 )
 
@@ -63,8 +63,9 @@ DEFAULT_SETTINGS = {
     "actmax": {"l2": 0.001, "tv": 0.003, "tv_epsilon": 0.05, "iterations": 300},
     # weight of the Gaussian penalty 0.5 * sum(z ** 2 / variances)
     "prior": {"weight": 0.02, "iterations": 300},
-    # weight of each cluster's penalty 0.5 * sum((z - centre) ** 2 / spread)
-    "mixture": {"weight": 0.02, "iterations": 50},
+    # weight of each cluster's penalty 0.5 * sum((z - centre) ** 2 / spread);
+    # starts: how many clusters to optimise from
+    "mixture": {"weight": 0.02, "iterations": 50, "starts": 4},
 }
 
 #: Image side: the 784 pixels are a 28 x 28 image in row-major order.
@@ -424,12 +425,39 @@ def prior(
     return fit_gaussians(net, target, image_prior, centre, spread, weight, iterations)[0][0]
 
 
-def mixture(
-    net: Network, target: np.ndarray, image_prior: ImagePrior, weight: float, iterations: int
+def closest_clusters(
+    net: Network, target: np.ndarray, image_prior: ImagePrior, count: int
 ) -> np.ndarray:
-    """The output error with one Gaussian per cluster; the best cluster's image ``(784,)``."""
+    """Indices of the ``count`` clusters whose centre image has the lowest output error, in order.
+
+    Where the optimisation ends up best, it nearly always started closest:
+    on ``book`` and its snapshots the winning cluster ranks first or second of 40.
+    """
+    errors = output_error(net, image_prior.images(image_prior.centres), target)[0]
+    return np.sort(np.argsort(errors, kind="stable")[:count])
+
+
+def mixture(
+    net: Network,
+    target: np.ndarray,
+    image_prior: ImagePrior,
+    weight: float,
+    iterations: int,
+    starts: int,
+) -> np.ndarray:
+    """The output error with one Gaussian per cluster; the best cluster's image ``(784,)``.
+
+    Only the ``starts`` clusters of :func:`closest_clusters` are optimised.
+    """
+    chosen = closest_clusters(net, target, image_prior, starts)
     images, values = fit_gaussians(
-        net, target, image_prior, image_prior.centres, image_prior.spreads, weight, iterations
+        net,
+        target,
+        image_prior,
+        image_prior.centres[chosen],
+        image_prior.spreads[chosen],
+        weight,
+        iterations,
     )
     return images[np.argmin(values)]
 
@@ -483,11 +511,6 @@ def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:
             raise BackqueryError(f"no training image of digit {digit}: cannot average it")
         means[digit] = scale_pixels(members.mean(axis=0))
     return means
-
-
-def control_network(net: Network, seed: int) -> Network:
-    """An untrained network of ``net``'s shapes: :func:`~mnistnn.network.initial_network`."""
-    return initial_network(net.hidden_nodes, seed)
 
 
 def load_method_images(paths) -> dict[str, np.ndarray]:
