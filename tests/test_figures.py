@@ -1,11 +1,9 @@
 """Figures: valid, deterministic files; and the check that compares them with committed ones."""
 
 import shutil
-import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-import zlib
 
 import matplotlib
 import matplotlib.image
@@ -13,32 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
+from pngfile import png_chunks, png_size
 
-from mnistnn import figures
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    """The (type, payload) chunks of a PNG file, checking each chunk's CRC."""
-    assert data[:8] == PNG_SIGNATURE
-    chunks, offset = [], 8
-    while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset : offset + 4])
-        kind = data[offset + 4 : offset + 8]
-        payload = data[offset + 8 : offset + 8 + length]
-        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
-        assert crc == zlib.crc32(kind + payload)
-        chunks.append((kind, payload))
-        offset += 12 + length
-    assert chunks[-1][0] == b"IEND"
-    return chunks
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    kind, payload = png_chunks(data)[0]
-    assert kind == b"IHDR"
-    return struct.unpack(">II", payload[:8])
+from mnistnn import figures, images
 
 
 def digits(seed: int) -> np.ndarray:
@@ -57,7 +32,7 @@ def quality_table(methods) -> pd.DataFrame:
 
 # Every figure function, called on data made from `seed`; the same seed gives the same data.
 FIGURES = {
-    "digit_png": lambda seed, path: figures.digit_png(digits(seed)[3], path),
+    "digit_png": lambda seed, path: images.digit_png(digits(seed)[3], path),
     "montage": lambda seed, path: figures.montage(digits(seed), "book — seed — 0.97", path),
     "montage_grid": lambda seed, path: figures.montage_grid(
         {"book": digits(seed), "fast": digits(seed + 1)}, path, title="all models"
@@ -120,24 +95,6 @@ def test_svg_is_valid_deterministic_and_undated(name, tmp_path):
     assert ET.fromstring(text.encode()).tag == "{http://www.w3.org/2000/svg}svg"
     assert "<dc:date>" not in text and "<dc:creator>" not in text
     assert matplotlib.__version__ not in text
-
-
-def test_digit_png_is_dark_where_values_are_high_and_blocky(tmp_path):
-    image = np.full((28, 28), 0.01)
-    image[:, :14] = 0.99  # left half high
-    figures.digit_png(image.ravel(), tmp_path / "d.png")
-    grey = matplotlib.image.imread(tmp_path / "d.png")[..., 0]
-    assert grey.shape == (224, 224)
-    assert grey[:, :112].max() < 0.1  # high values: nearly black
-    assert grey[:, 112:].min() > 0.9  # low values: nearly white
-    # nearest-neighbour: every image pixel is a uniform 8 x 8 block
-    noise = np.random.default_rng(0).uniform(0.01, 0.99, 784)
-    figures.digit_png(noise, tmp_path / "n.png")
-    grey = matplotlib.image.imread(tmp_path / "n.png")[..., 0]
-    blocks = grey.reshape(28, 8, 28, 8)
-    assert np.all(blocks == blocks[:, :1, :, :1])
-    darkness = 1 - blocks[:, 0, :, 0]
-    assert np.corrcoef(darkness.ravel(), noise)[0, 1] > 0.99
 
 
 def test_montage_draws_digit_k_in_column_k_on_one_fixed_scale(tmp_path):

@@ -1,7 +1,10 @@
 """The network: forward pass, gradient, one SGD step, training and its determinism."""
 
+import warnings
+
 import numpy as np
 import pytest
+import scipy.special
 from conftest import digit_like_images
 
 from mnistnn import network as nw
@@ -148,3 +151,11 @@ def test_confusion_matrix_counts_true_by_predicted():
     assert counts.shape == (10, 10) and counts.sum() == 50
     assert np.array_equal(counts.sum(axis=1), np.bincount(labels, minlength=10))
     assert np.trace(counts) / 50 == pytest.approx(nw.accuracy(net, images, labels))
+
+
+def test_sigmoid_is_scipys_expit_bit_for_bit_and_quiet_at_the_extremes():
+    z = np.random.default_rng(0).normal(0.0, 30.0, 100_000)
+    assert np.array_equal(nw.sigmoid(z), scipy.special.expit(z))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from exp(1000)
+        assert nw.sigmoid(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]

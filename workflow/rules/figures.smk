@@ -15,7 +15,7 @@ rule methods_figure:
     conda:
         "../envs/mnistnn.yaml"
     script:
-        "../scripts/draw_figures.py"
+        "../scripts/methods_figure.py"
 
 
 rule evolution_figure:
@@ -45,7 +45,7 @@ rule evolution_figure:
         methods=evolution_methods(),
         settings=selected_methods(),
     script:
-        "../scripts/draw_figures.py"
+        "../scripts/evolution_figure.py"
 
 
 rule hidden_units_figure:
@@ -63,7 +63,7 @@ rule hidden_units_figure:
     conda:
         "../envs/mnistnn.yaml"
     script:
-        "../scripts/draw_figures.py"
+        "../scripts/hidden_units_figure.py"
 
 
 rule similarity_figure:
@@ -82,7 +82,7 @@ rule similarity_figure:
     conda:
         "../envs/mnistnn.yaml"
     script:
-        "../scripts/draw_figures.py"
+        "../scripts/similarity_figure.py"
 
 
 rule training_figure:
@@ -102,7 +102,7 @@ rule training_figure:
     conda:
         "../envs/mnistnn.yaml"
     script:
-        "../scripts/draw_figures.py"
+        "../scripts/training_figure.py"
 
 
 rule figures:

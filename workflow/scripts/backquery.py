@@ -9,17 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistnn import atomic
 from mnistnn.backquery import ImagePrior, backquery, check_label_vector, label_vector, seed
 from mnistnn.errors import BackqueryError
-from mnistnn.figures import digit_png
+from mnistnn.images import save_digit
 from mnistnn.params import read_params
 from mnistnn.rules import run_rule
-
-
-def save_image(image, path_without_suffix):
-    atomic.save_npy(f"{path_without_suffix}.npy", image)
-    digit_png(image, f"{path_without_suffix}.png")
 
 
 def main(say):
@@ -38,18 +32,18 @@ def main(say):
         except BackqueryError as error:
             raise BackqueryError(f"model {model}: {error}") from None
         for digit, image in enumerate(images):
-            save_image(image, folder / method / str(digit))
+            save_digit(image, folder / method / str(digit))
         say(f"{model}: {method} backquery of digits 0-9 in {folder / method}")
     mean_images = snakemake.input.get("mean_images")  # rule backquery_control has none
     if mean_images:
         for digit, image in enumerate(np.load(mean_images, allow_pickle=False)):
-            save_image(image, folder / "mean" / str(digit))
+            save_digit(image, folder / "mean" / str(digit))
     for name, target in queries.items():
         try:
             image = seed(net, target)
         except BackqueryError as error:
             raise BackqueryError(f"model {model}, query {name}: {error}") from None
-        save_image(image, folder.parent / "queries" / name)
+        save_digit(image, folder.parent / "queries" / name)
         say(f"{model}: query {name}")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from mnistnn import atomic
-from mnistnn.backquery import load_method_images
+from mnistnn.images import load_method_images
 from mnistnn.rules import run_rule
 
 

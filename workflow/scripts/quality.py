@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 
 from mnistnn import atomic
-from mnistnn.backquery import load_method_images
 from mnistnn.idx import load_mnist
+from mnistnn.images import load_method_images
 from mnistnn.params import read_params
 from mnistnn.quality import KnnJudge, quality_table, summary_table
 from mnistnn.rules import run_rule

@@ -1,8 +1,8 @@
 """Rule train: fit one model on MNIST; save the network, its history and snapshots."""
 
+import csv
+import io
 from pathlib import Path
-
-import pandas as pd
 
 from mnistnn import atomic
 from mnistnn.idx import load_mnist
@@ -10,6 +10,15 @@ from mnistnn.kernels import choose_sgd
 from mnistnn.network import Hyperparameters, train
 from mnistnn.params import save_model, save_snapshots
 from mnistnn.rules import run_rule
+
+
+def csv_text(rows: list[dict]) -> str:
+    """``rows`` as CSV with a header line (written without pandas: the job starts faster)."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue()
 
 
 def main(say):
@@ -24,7 +33,7 @@ def main(say):
     result = train(images, labels, test_images, test_labels, hyper, sgd, dtype, progress=say)
     save_model(snakemake.output.model, result, hyper)
     save_snapshots(snakemake.output.snapshots, result.snapshots)
-    atomic.write_text(snakemake.output.history, pd.DataFrame(result.history).to_csv(index=False))
+    atomic.write_text(snakemake.output.history, csv_text(result.history))
 
 
 run_rule(main, snakemake.log[0])

@@ -30,12 +30,8 @@ gradient; :data:`DEFAULT_SETTINGS` lists each method's settings.
 import os
 from dataclasses import dataclass
 from numbers import Real
-from pathlib import Path
 
 import numpy as np
-from scipy.cluster.vq import kmeans2
-from scipy.optimize import minimize
-from scipy.special import logit
 
 from mnistnn import atomic
 from mnistnn.errors import BackqueryError, QueryError
@@ -70,6 +66,18 @@ DEFAULT_SETTINGS = {
 
 #: Image side: the 784 pixels are a 28 x 28 image in row-major order.
 SIDE = 28
+
+
+# SciPy is imported inside the functions that use it: many jobs import this
+# module only for METHODS or mean_images, and SciPy's optimiser takes about a
+# second of a job's start-up to import.
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """The inverse of the sigmoid, ``log(p / (1 - p))``, as SciPy computes it."""
+    from scipy.special import logit as scipy_logit
+
+    return scipy_logit(p)
 
 
 def label_vector(digit: int) -> np.ndarray:
@@ -190,6 +198,18 @@ def total_variation(image: np.ndarray, epsilon: float):
     return value, grad.ravel()
 
 
+def lbfgs(objective, start: np.ndarray, iterations: int, bounds=None) -> np.ndarray:
+    """The point L-BFGS-B reaches within ``iterations`` from ``start``.
+
+    ``objective`` maps a point to ``(value, gradient)``; ``bounds`` is SciPy's
+    list of ``(low, high)`` per coordinate, or None.
+    """
+    from scipy.optimize import minimize
+
+    options = {"maxiter": iterations}
+    return minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds, options=options).x
+
+
 def actmax_objective(net: Network, target: np.ndarray, l2: float, tv: float, tv_epsilon: float):
     """The function ``x -> (objective, gradient)`` that :func:`actmax` minimises."""
 
@@ -216,15 +236,8 @@ def actmax(
     depends on nothing but the network and the settings.
     """
     start = np.full(N_INPUTS, 0.5 * (LOW + HIGH))
-    result = minimize(
-        actmax_objective(net, target, l2, tv, tv_epsilon),
-        start,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(LOW, HIGH)] * N_INPUTS,
-        options={"maxiter": iterations},
-    )
-    return result.x
+    objective = actmax_objective(net, target, l2, tv, tv_epsilon)
+    return lbfgs(objective, start, iterations, bounds=[(LOW, HIGH)] * N_INPUTS)
 
 
 #: The arrays of an :class:`ImagePrior`, as named in its ``.npz`` file.
@@ -336,6 +349,8 @@ def fit_image_prior(
     rng = np.random.default_rng(seed)
     chosen = np.sort(rng.choice(len(images_u8), size=min(sample, len(images_u8)), replace=False))
     coefficients = (scale_pixels(images_u8[chosen]) - mean) @ basis.T
+    from scipy.cluster.vq import kmeans2
+
     centres, members = kmeans2(coefficients, clusters, iter=20, minit="++", seed=rng)
     counts = np.bincount(members, minlength=clusters)
     spreads = np.array(
@@ -406,10 +421,7 @@ def fit_gaussians(
         values, grads = objectives(flat.reshape(centres.shape))
         return float(np.sum(values)), grads.ravel()
 
-    result = minimize(
-        total, centres.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": iterations}
-    )
-    coefficients = result.x.reshape(centres.shape)
+    coefficients = lbfgs(total, centres.ravel(), iterations).reshape(centres.shape)
     return image_prior.images(coefficients), objectives(coefficients)[0]
 
 
@@ -511,11 +523,3 @@ def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:
             raise BackqueryError(f"no training image of digit {digit}: cannot average it")
         means[digit] = scale_pixels(members.mean(axis=0))
     return means
-
-
-def load_method_images(paths) -> dict[str, np.ndarray]:
-    """``{method: (10, 784)}`` from ``.../{method}/{digit}.npy`` paths given method by method."""
-    methods: dict[str, list] = {}
-    for path in map(Path, paths):
-        methods.setdefault(path.parent.name, []).append(np.load(path, allow_pickle=False))
-    return {method: np.array(images) for method, images in methods.items()}

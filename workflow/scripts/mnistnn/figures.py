@@ -28,18 +28,20 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import matplotlib
 import matplotlib.colors
 import matplotlib.image
 import matplotlib.style
 import numpy as np
-import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from mnistnn.atomic import atomic_path, write_text
+
+if TYPE_CHECKING:  # pandas is only passed in: importing it would slow every figure job
+    import pandas as pd
 
 DPI = 100
 #: rcParams on top of matplotlib's defaults (a user's matplotlibrc is ignored)
@@ -57,7 +59,6 @@ DIGIT_CMAP = "Greys"
 WEIGHT_CMAP = "RdBu_r"  # red = positive, blue = negative, white = 0
 #: screen pixels per image pixel in the digit grids, so every image pixel is a whole block
 ZOOM = 3
-DIGIT_PNG_ZOOM = 8
 
 
 def figure_style():
@@ -108,16 +109,6 @@ def save_figure(fig: Figure, path: str | Path) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format=fmt, dpi=DPI, metadata=METADATA[fmt])
     fig.clear()
-
-
-def digit_png(image784, path: str | Path, zoom: int = DIGIT_PNG_ZOOM) -> None:
-    """One image (784 values in [0, 1]) as a ``28*zoom`` square PNG, dark = high."""
-    (image,) = _images(np.reshape(image784, (1, -1)), str(path), count=1)
-    blocks = image.repeat(zoom, axis=0).repeat(zoom, axis=1)  # nearest-neighbour upscaling
-    with atomic_path(path) as tmp:
-        matplotlib.image.imsave(
-            tmp, blocks, cmap=DIGIT_CMAP, vmin=0.0, vmax=1.0, format="png", metadata=METADATA["png"]
-        )
 
 
 # ----------------------------------------------------------------------------
@@ -262,7 +253,7 @@ def montage_grid(
     digit_grid([Row(label, images) for label, images in rows.items()], path, title, column_title)
 
 
-def _quality_notes(quality: pd.DataFrame, method: str) -> tuple[list[str], str]:
+def _quality_notes(quality: "pd.DataFrame", method: str) -> tuple[list[str], str]:
     """Per-digit notes ("0.97 ✓") and a summary line for ``method`` from the quality table."""
     rows = quality[quality["method"] == method].set_index("digit")
     notes, agreed, outputs = [], 0, []
@@ -281,7 +272,7 @@ def _quality_notes(quality: pd.DataFrame, method: str) -> tuple[list[str], str]:
 
 def methods_figure(
     images: Mapping[str, np.ndarray],
-    quality: pd.DataFrame,
+    quality: "pd.DataFrame",
     path: str | Path,
     reference: str = "mean",
     title: str | None = None,
@@ -418,7 +409,7 @@ def similarity_figure(
 
 
 @_styled
-def training_figure(history: pd.DataFrame, path: str | Path, title: str | None = None) -> None:
+def training_figure(history: "pd.DataFrame", path: str | Path, title: str | None = None) -> None:
     """Mean training loss and test accuracy per epoch (``history`` columns epoch, mean_loss,
     test_accuracy), in two panels."""
     fig = new_figure(900, 380)

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit as sigmoid
 
 N_INPUTS = 784
 N_OUTPUTS = 10
@@ -64,6 +63,15 @@ def initial_network(hidden_nodes: int, seed: int) -> Network:
     W1 = rng.normal(0.0, N_INPUTS**-0.5, size=(N_INPUTS, hidden_nodes))
     W2 = rng.normal(0.0, hidden_nodes**-0.5, size=(hidden_nodes, N_OUTPUTS))
     return Network(W1, W2, np.zeros(hidden_nodes), np.zeros(N_OUTPUTS))
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-z))`` elementwise (bit for bit SciPy's ``expit``).
+
+    Below about -709, ``exp(-z)`` overflows to inf and the result is 0, as it should be.
+    """
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def feedforward(net: Network, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,44 @@
+"""Rule evolution_figure: what the network imagines at each training snapshot."""
+
+import numpy as np
+
+from mnistnn import atomic, figures
+from mnistnn.backquery import ImagePrior, backquery, label_vector
+from mnistnn.params import load_snapshots
+from mnistnn.rules import run_rule
+
+
+def stage_name(snapshot):
+    """How far training had got: "initial weights", "500 samples" or "epoch 2"."""
+    if snapshot.label.startswith("epoch"):
+        return f"epoch {snapshot.label.removeprefix('epoch')}"
+    if snapshot.samples_seen == 0:
+        return "initial weights"
+    return f"{snapshot.samples_seen:,} samples"
+
+
+def main(say):
+    model = snakemake.wildcards.model
+    snapshots = load_snapshots(snakemake.input.snapshots)
+    image_prior = ImagePrior.load(snakemake.input.prior)
+    settings = snakemake.params.settings
+    images = {
+        method: np.array(
+            [
+                [
+                    backquery(s.net, label_vector(d), method, settings.get(method), image_prior)
+                    for d in range(10)
+                ]
+                for s in snapshots
+            ]
+        )
+        for method in snakemake.params.methods
+    }
+    atomic.save_npz(snakemake.output.images, **images)
+    stages = [stage_name(s) for s in snapshots]
+    title = f"{model}: what the network imagines as it trains"
+    figures.evolution_figure(stages, images, snakemake.output.figure, title=title)
+    say(f"{model}: wrote {', '.join(snakemake.output)}")
+
+
+run_rule(main, snakemake.log[0])
