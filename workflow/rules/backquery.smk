@@ -40,6 +40,7 @@ rule backquery:
     output:
         method_files("results/{model}/backquery", methods_and_mean()),
         query_files("results/{model}/queries"),
+    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/backquery.log",
     benchmark:
@@ -109,6 +110,7 @@ rule quality:
             category="{model}",
             subcategory="Backquery quality",
         ),
+    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/quality.log",
     conda:

@@ -125,6 +125,11 @@ def training_history(wildcards):
 
 DIGITS = list(range(10))
 
+# Priority of the jobs on the longest path through the DAG (export_params,
+# backquery, quality and methods_figure): when several jobs are
+# ready, these start first, because everything else can run beside them.
+CRITICAL_PATH = 10
+
 
 def backquery_methods():
     """The label-free methods the config asks for, in the library's order."""

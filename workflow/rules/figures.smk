@@ -10,6 +10,7 @@ rule methods_figure:
             category="{model}",
             subcategory="Backquery",
         ),
+    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/methods_figure.log",
     conda:

@@ -28,6 +28,7 @@ rule export_params:
         "results/{model}/model.npz",
     output:
         param_files("results/{model}/params"),
+    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/export_params.log",
     wildcard_constraints:

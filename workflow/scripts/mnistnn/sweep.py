@@ -21,12 +21,17 @@ import itertools
 import json
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from mnistnn.errors import MnistnnError
-from mnistnn.quality import summary_table as method_summary
+
+# pandas, matplotlib and mnistnn.quality are imported inside the summary's
+# functions: every Snakemake run, and every cluster job, parses the Snakefile,
+# which imports this module for expand_sweep, and they would add a second to each.
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: sweep key -> (model key, name prefix), in the order the parts appear in a name
 AXES = {
@@ -90,9 +95,11 @@ def add_sweep(models: Mapping, sweep: Mapping | None) -> dict[str, dict]:
     return {**models, **swept}
 
 
-def quality_scores(quality: pd.DataFrame) -> dict:
+def quality_scores(quality: "pd.DataFrame") -> dict:
     """One model's ``quality.csv`` as ``{method}_{score}`` columns: the counts of
     recognised digits (out of 10) and the mean target output of each method."""
+    from mnistnn.quality import summary_table as method_summary
+
     per_method = method_summary(quality).set_index("method").to_dict("index")
     return {
         f"{method}_{score}": value
@@ -107,6 +114,8 @@ def benchmark_costs(path: str | os.PathLike) -> dict[str, float]:
     With ``repeat`` the file holds several rows: the seconds are averaged, the
     memory is the largest seen.
     """
+    import pandas as pd
+
     benchmark = pd.read_csv(path, sep="\t")
     return {
         "train_seconds": float(benchmark["s"].mean()),
@@ -119,7 +128,7 @@ def summary_table(
     metrics: Mapping[str, str | os.PathLike],
     benchmarks: Mapping[str, str | os.PathLike],
     quality: Mapping[str, str | os.PathLike] | None = None,
-) -> pd.DataFrame:
+) -> "pd.DataFrame":
     """One row per model: its hyper-parameters, test accuracy, training cost and scores.
 
     ``models`` maps names to settings (as :func:`expand_sweep` gives them);
@@ -127,6 +136,8 @@ def summary_table(
     model's ``metrics.json``, ``benchmarks/train.tsv`` and (optionally)
     ``backquery/quality.csv``.  List-valued settings (snapshots) are left out.
     """
+    import pandas as pd
+
     rows = []
     for name, settings in models.items():
         row = {"model": name}
@@ -146,7 +157,7 @@ def line_label(key: tuple, columns: list[str]) -> str:
     return ", ".join(f"{short.get(c, c)} {v:g}" for c, v in zip(columns, key, strict=True))
 
 
-def plot_accuracy(ax, table: pd.DataFrame) -> None:
+def plot_accuracy(ax, table: "pd.DataFrame") -> None:
     """Test accuracy against hidden size: one line per learning rate through the
     mean over seeds, the band from the worst to the best seed, each seed a dot."""
     varying = [
@@ -203,7 +214,7 @@ def plot_backqueries(ax, names: list[str], images: list[np.ndarray]) -> None:
 
 
 def summary_figure(
-    table: pd.DataFrame,
+    table: "pd.DataFrame",
     seed_images: Mapping[str, np.ndarray] | None,
     path: str | os.PathLike,
 ) -> None:
@@ -212,8 +223,6 @@ def summary_figure(
     ``table`` is :func:`summary_table`'s; ``seed_images`` maps model names to
     their ten backqueries ``(10, 784)`` and adds them as a grid below the plot.
     """
-    # imported here, not above: every Snakemake job parses the Snakefile, which
-    # imports this module for expand_sweep, and matplotlib would add a second to each
     from matplotlib.figure import Figure
 
     from mnistnn.figures import figure_style, save_figure
