@@ -8,6 +8,7 @@ One module per concern:
 - ``kernels``   the compiled SGD loop that trains it fast
 - ``params``    the four plain-text parameter files, saved models and snapshots
 - ``backquery`` ways of running the network backwards
+- ``images``    backqueried images on disk: .npy and greyscale .png
 - ``quality``   scores of backqueried images
 - ``figures``   deterministic figures, and the check of the committed ones
 - ``sweep``     expanding a compact sweep into named models, and its summary
