@@ -40,11 +40,11 @@ rule backquery:
     output:
         method_files("results/{model}/backquery", methods_and_mean()),
         query_files("results/{model}/queries"),
-    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/backquery.log",
     benchmark:
         "results/{model}/benchmarks/backquery.tsv"
+    priority: CRITICAL_PATH
     conda:
         "../envs/mnistnn.yaml"
     resources:
@@ -110,9 +110,9 @@ rule quality:
             category="{model}",
             subcategory="Backquery quality",
         ),
-    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/quality.log",
+    priority: CRITICAL_PATH
     conda:
         "../envs/mnistnn.yaml"
     resources:

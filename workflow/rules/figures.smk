@@ -10,9 +10,9 @@ rule methods_figure:
             category="{model}",
             subcategory="Backquery",
         ),
-    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/methods_figure.log",
+    priority: CRITICAL_PATH
     conda:
         "../envs/mnistnn.yaml"
     script:

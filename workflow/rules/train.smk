@@ -28,11 +28,11 @@ rule export_params:
         "results/{model}/model.npz",
     output:
         param_files("results/{model}/params"),
-    priority: CRITICAL_PATH
     log:
         "results/{model}/logs/export_params.log",
     wildcard_constraints:
         model=one_of(trained_models()),
+    priority: CRITICAL_PATH
     conda:
         "../envs/mnistnn.yaml"
     script:
