@@ -96,14 +96,18 @@ _C5, _C4, _C3, _C2, _C1, _C0 = (
         5.0000001201e-1,
     )
 )
+# 2**k for every k of a normal float32, looked up: building the float from its
+# bits (a view of int32 as float32) would be as fast, but slower to compile
+_LOWEST_EXPONENT = np.int32(-126)
+_POWERS_OF_TWO = np.ldexp(np.float32(1.0), np.arange(-126, 128)).astype(np.float32)
 
 
 @njit(fastmath=_FMA)
-def _sigmoid(z, out, scale_bits):
+def _sigmoid(z, out, exponents):
     """``out = 1 / (1 + exp(-z))`` for float32 vectors, in loops that the compiler vectorises.
 
-    libm's ``exp`` would be one call per unit.  ``scale_bits`` is int32
-    scratch at least as long as ``z``, for the bits of the floats ``2**k``.
+    libm's ``exp`` would be one call per unit.  ``exponents`` is int32
+    scratch at least as long as ``z``, for the ``k`` of the factors ``2**k``.
     ``-z`` is clipped to [-87, 88], where ``exp`` is a normal float32: there
     the sigmoid is 1 or below 1e-38 anyway.
     """
@@ -114,11 +118,9 @@ def _sigmoid(z, out, scale_bits):
         r = x - k * _LN2_HIGH - k * _LN2_LOW
         polynomial = ((((_C5 * r + _C4) * r + _C3) * r + _C2) * r + _C1) * r + _C0
         out[j] = polynomial * r * r + r + np.float32(1.0)
-        # the bits of the float 2**k: its exponent field
-        scale_bits[j] = (np.int32(k) + np.int32(127)) << 23
-    scale = scale_bits[:n].view(np.float32)
+        exponents[j] = np.int32(k) - _LOWEST_EXPONENT
     for j in range(n):
-        out[j] = np.float32(1.0) / (np.float32(1.0) + out[j] * scale[j])
+        out[j] = np.float32(1.0) / (np.float32(1.0) + out[j] * _POWERS_OF_TWO[exponents[j]])
 
 
 @njit
@@ -175,7 +177,7 @@ def _subtract_lit_rows(W1, lit, excess, step):
 
 
 @njit(fastmath=_ANY_ORDER)
-def _output_layer(W2T, v2, hidden, label, output, delta2, back, scale_bits):
+def _output_layer(W2T, v2, hidden, label, output, delta2, back, exponents):
     """Forward and back through the output layer (``W2T = W2.T``); return the sample's loss.
 
     Fill ``output``, ``delta2 = (y - t) * y * (1 - y)`` and ``back = W2 @ delta2``.
@@ -186,7 +188,7 @@ def _output_layer(W2T, v2, hidden, label, output, delta2, back, scale_bits):
         for j in range(hidden.shape[0]):
             net_input += weights[j] * hidden[j]
         output[m] = net_input
-    _sigmoid(output, output, scale_bits)
+    _sigmoid(output, output, exponents)
     loss = np.float32(0.0)
     for m in range(v2.shape[0]):
         y = output[m]
@@ -239,7 +241,7 @@ def _sgd_batches(
     delta2 = np.empty((batch_size, N_OUTPUTS), np.float32)
     net_input = np.empty(hidden_nodes, np.float32)
     output = np.empty(N_OUTPUTS, np.float32)
-    scale_bits = np.empty(max(hidden_nodes, N_OUTPUTS), np.int32)
+    exponents = np.empty(max(hidden_nodes, N_OUTPUTS), np.int32)
     # the batch's sums of step1 and of sum(x) * step1: its black part
     step_sum = np.empty(hidden_nodes, np.float32)
     input_step_sum = np.empty(hidden_nodes, np.float32)
@@ -261,9 +263,9 @@ def _sgd_batches(
                 net_input[j] = black * column_sums[j] - excess_sum * row_shift[j] - v1[j]
             _add_lit_rows(W1, lit[s, :n], excess[s, :n], net_input)
             h, step = hidden[s], step1[s]
-            _sigmoid(net_input, h, scale_bits)
+            _sigmoid(net_input, h, exponents)
             label = labels[batch[s]]
-            total_loss += _output_layer(W2T, v2, h, label, output, delta2[s], step, scale_bits)
+            total_loss += _output_layer(W2T, v2, h, label, output, delta2[s], step, exponents)
             for j in range(hidden_nodes):
                 step[j] = lr * (step[j] * h[j] * (np.float32(1.0) - h[j]))
                 step_sum[j] += step[j]
