@@ -126,8 +126,8 @@ def training_history(wildcards):
 DIGITS = list(range(10))
 
 # Priority of the jobs on the longest path through the DAG (export_params,
-# backquery, quality and methods_figure): when several jobs are
-# ready, these start first, because everything else can run beside them.
+# backquery, quality and methods_figure): when several jobs are ready, these
+# start first, because everything else can run beside them.
 CRITICAL_PATH = 10
 
 

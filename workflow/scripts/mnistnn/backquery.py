@@ -25,6 +25,11 @@ is compared against, reads labels.
 The optimising methods minimise, over images ``x``,
 ``0.5 * sum((y(x) - t) ** 2) + penalty(x)`` with L-BFGS-B and an analytic
 gradient; :data:`DEFAULT_SETTINGS` lists each method's settings.
+
+SciPy is imported inside the three functions that use it (:func:`logit`,
+:func:`lbfgs`, :func:`fit_image_prior`): the Snakefile and several jobs import
+this module only for :data:`METHODS` or :func:`mean_images`, and importing
+SciPy's optimiser would add most of a second to each.
 """
 
 import os
@@ -66,11 +71,6 @@ DEFAULT_SETTINGS = {
 
 #: Image side: the 784 pixels are a 28 x 28 image in row-major order.
 SIDE = 28
-
-
-# SciPy is imported inside the functions that use it: many jobs import this
-# module only for METHODS or mean_images, and SciPy's optimiser takes about a
-# second of a job's start-up to import.
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -344,13 +344,13 @@ def fit_image_prior(
     Each cluster's spread is its members' variance per coefficient, floored at
     1 % of the global variance so that a tight cluster keeps some freedom.
     """
+    from scipy.cluster.vq import kmeans2
+
     mean, covariance = pixel_moments(images_u8)
     basis, variances = principal_components(covariance, components)
     rng = np.random.default_rng(seed)
     chosen = np.sort(rng.choice(len(images_u8), size=min(sample, len(images_u8)), replace=False))
     coefficients = (scale_pixels(images_u8[chosen]) - mean) @ basis.T
-    from scipy.cluster.vq import kmeans2
-
     centres, members = kmeans2(coefficients, clusters, iter=20, minit="++", seed=rng)
     counts = np.bincount(members, minlength=clusters)
     spreads = np.array(
