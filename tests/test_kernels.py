@@ -168,13 +168,19 @@ print(json.dumps({
 """
 
 
-def training_jobs(n: int, cache_dir, tmp_path) -> list[dict]:
-    """Run ``n`` training jobs sharing ``cache_dir``, letting them compile at the same moment."""
+def training_jobs(n: int, cache_dir, tmp_path, cpu_name: str | None = None) -> list[dict]:
+    """Run ``n`` training jobs sharing ``cache_dir``, letting them compile at the same moment.
+
+    ``cpu_name`` is the CPU numba compiles for (``NUMBA_CPU_NAME``); None: this machine's.
+    """
     go = tmp_path / "go"
     ready = [tmp_path / f"ready{i}" for i in range(n)]
     for path in [go, *ready]:
         path.unlink(missing_ok=True)
     env = {**os.environ, "NUMBA_CACHE_DIR": str(cache_dir)}
+    env.pop("NUMBA_CPU_NAME", None)
+    if cpu_name is not None:
+        env["NUMBA_CPU_NAME"] = cpu_name
     jobs = [
         subprocess.Popen(
             [sys.executable, "-c", TRAINING_JOB, str(go), str(path)],
@@ -207,3 +213,12 @@ def test_two_jobs_compiling_into_one_fresh_cache_at_once_both_succeed(tmp_path):
     (third,) = training_jobs(1, cache, tmp_path)
     assert (third["cache_hits"], third["cache_misses"]) == (1, 0)
     assert third["sha256"] == first["sha256"]
+
+
+@pytest.mark.parametrize("cpu_name", ["generic", "nehalem", "haswell"])
+def test_the_result_does_not_depend_on_the_cpu_the_kernel_is_compiled_for(cpu_name, tmp_path):
+    """Other vector widths and no FMA (generic x86-64, SSE4.2 only, AVX2 with FMA) give this
+    machine's bits: the kernel fixes its order of operations, so the CPU cannot change them."""
+    (native,) = training_jobs(1, tmp_path / "native", tmp_path)
+    (other,) = training_jobs(1, tmp_path / cpu_name, tmp_path, cpu_name)
+    assert (other["sha256"], other["loss"]) == (native["sha256"], native["loss"])

@@ -24,15 +24,21 @@ The work per sample is that of batch size 1, so a mini-batch costs its samples'
 time whatever its size.  (Dense float32 BLAS calls, which work on all 784
 rows, were measured 1.7 to 4 times slower, for batches of 1,000 down to 10.)
 
-The loop keeps ``W2`` transposed, so that every loop of the output layer runs
-over the hidden units, and computes the sigmoid with its own ``exp`` (see
-:func:`_sigmoid`), so that the compiler vectorises both.  The compiler may fuse
-a multiply and an add into one rounding (``fastmath`` "contract"), and
-reorder the dot products of the output layer ("reassoc"): the machine code is
-fixed, so on one machine the result is the same on every run.  The loop runs
-on one thread: two threads splitting the hidden units would meet twice per
-sample, and entering a numba parallel region was measured at ~100 us here,
-where a whole sample takes ~6 us.
+The arithmetic is IEEE float32 in an order that the source fixes: there is
+no ``fastmath``, so the compiler may neither fuse a multiply and an add into
+one rounding nor reorder a sum.  The loops it vectorises are those whose lanes
+are independent (an update of many weights, a sum accumulated for many units
+at once) and the dot products of the output layer, which :func:`_dot` writes
+as eight partial sums in a fixed order.  So the machine code may differ from
+CPU to CPU (vector width, FMA or not), but its results do not: the same inputs
+give the same bits on every x86-64 CPU.  (Letting the compiler fuse and
+reorder was ~25% faster, and gave other bits on every kind of CPU.)  The loop
+keeps ``W2`` transposed, so that every loop of the output layer runs over the
+hidden units, and computes the sigmoid with its own ``exp`` (see
+:func:`_sigmoid`), so that the compiler vectorises both.  It runs on one
+thread: two threads splitting the hidden units would meet twice per sample,
+and entering a numba parallel region was measured at ~100 us here, where a
+whole sample takes ~6 us.
 
 The kernel is compiled for one signature, on the first call of
 :func:`compiled_kernel` in a process, and numba caches the machine code on disk
@@ -75,11 +81,6 @@ KERNEL_SIGNATURE = types.float64(
     types.boolean,  # train_thresholds
 )
 
-#: fused multiply-adds, which make a loop faster and its rounding no worse
-_FMA = {"contract"}
-#: and sums in any order, which lets the compiler vectorise a dot product
-_ANY_ORDER = {"contract", "reassoc"}
-
 # Cephes' expf: exp(x) = 2**k * exp(r), r = x - k * ln 2 with ln 2 in two parts
 # (the first exact in few bits), exp(r) by a polynomial; relative error < 2e-7
 _LOG2E = np.float32(1.4426950408889634)
@@ -102,7 +103,7 @@ _LOWEST_EXPONENT = np.int32(-126)
 _POWERS_OF_TWO = np.ldexp(np.float32(1.0), np.arange(-126, 128)).astype(np.float32)
 
 
-@njit(fastmath=_FMA)
+@njit
 def _sigmoid(z, out, exponents):
     """``out = 1 / (1 + exp(-z))`` for float32 vectors, in loops that the compiler vectorises.
 
@@ -152,7 +153,7 @@ def _fold_row_shift(W1, row_shift, column_sums):
     row_shift[:] = 0
 
 
-@njit(fastmath=_FMA)
+@njit
 def _add_lit_rows(W1, lit, excess, total):
     """``total += excess @ W1[lit]``, four rows at a time, so that ``total`` is stored less."""
     fours = lit.shape[0] - lit.shape[0] % 4
@@ -167,7 +168,7 @@ def _add_lit_rows(W1, lit, excess, total):
             total[j] += e * row[j]
 
 
-@njit(fastmath=_FMA)
+@njit
 def _subtract_lit_rows(W1, lit, excess, step):
     """``W1[lit] -= outer(excess, step)``."""
     for k in range(lit.shape[0]):
@@ -176,18 +177,37 @@ def _subtract_lit_rows(W1, lit, excess, step):
             row[j] -= e * step[j]
 
 
-@njit(fastmath=_ANY_ORDER)
+@njit
+def _dot(a, b):
+    """``a @ b`` for float32 vectors, in an order that vectorises and does not depend on the CPU.
+
+    Eight partial sums, one per index modulo 8, added pairwise, then the tail in order.
+    """
+    eights = a.shape[0] - a.shape[0] % 8
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = np.float32(0.0)
+    for i in range(0, eights, 8):
+        s0 += a[i] * b[i]
+        s1 += a[i + 1] * b[i + 1]
+        s2 += a[i + 2] * b[i + 2]
+        s3 += a[i + 3] * b[i + 3]
+        s4 += a[i + 4] * b[i + 4]
+        s5 += a[i + 5] * b[i + 5]
+        s6 += a[i + 6] * b[i + 6]
+        s7 += a[i + 7] * b[i + 7]
+    total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    for i in range(eights, a.shape[0]):
+        total += a[i] * b[i]
+    return total
+
+
+@njit
 def _output_layer(W2T, v2, hidden, label, output, delta2, back, exponents):
     """Forward and back through the output layer (``W2T = W2.T``); return the sample's loss.
 
     Fill ``output``, ``delta2 = (y - t) * y * (1 - y)`` and ``back = W2 @ delta2``.
     """
     for m in range(v2.shape[0]):
-        weights = W2T[m]
-        net_input = -v2[m]
-        for j in range(hidden.shape[0]):
-            net_input += weights[j] * hidden[j]
-        output[m] = net_input
+        output[m] = _dot(W2T[m], hidden) - v2[m]
     _sigmoid(output, output, exponents)
     loss = np.float32(0.0)
     for m in range(v2.shape[0]):
@@ -203,7 +223,7 @@ def _output_layer(W2T, v2, hidden, label, output, delta2, back, exponents):
     return loss
 
 
-@njit(fastmath=_FMA)
+@njit
 def _descend_output_layer(W2T, v2, hidden, delta2, lr, thresholds):
     """``W2 -= lr * hidden.T @ delta2`` (as ``W2T``), and ``v2 += lr * sum(delta2)``."""
     for s in range(hidden.shape[0]):
@@ -292,7 +312,7 @@ def _sgd_batches(
 @functools.cache
 def compiled_kernel():
     """The kernel compiled for :data:`KERNEL_SIGNATURE` (or loaded from the cache)."""
-    return njit(KERNEL_SIGNATURE, fastmath=_FMA, cache=True)(_sgd_batches)
+    return njit(KERNEL_SIGNATURE, cache=True)(_sgd_batches)
 
 
 def _check_float32(net: Network) -> None:

@@ -66,7 +66,10 @@ def initial_network(hidden_nodes: int, seed: int) -> Network:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-z))`` elementwise (bit for bit SciPy's ``expit``).
+    """``1 / (1 + exp(-z))`` elementwise: SciPy's ``expit`` but for the last bit or two.
+
+    NumPy's ``exp`` takes its own code path on CPUs with AVX-512, which rounds
+    the last bit differently from other CPUs' for a few values in a hundred.
 
     Below about -709, ``exp(-z)`` overflows to inf and the result is 0, as it should be.
     """
