@@ -2,6 +2,7 @@
 
 import inspect
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -283,6 +284,43 @@ def test_optimising_methods_lower_their_objective():
     objective = bq.actmax_objective(net, target, 0.001, 0.003, 0.05)
     image = bq.actmax(net, target, 0.001, 0.003, 0.05, 50)
     assert objective(image)[0] < objective(np.full(784, 0.5))[0]
+
+
+def test_optimisation_runs_until_it_converges_and_warns_only_at_its_cap():
+    net, target = random_network(), bq.label_vector(4)
+    objective = bq.actmax_objective(net, target, 0.001, 0.003, 0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", bq.NotConvergedWarning)
+        image = bq.actmax(net, target, 0.001, 0.003, 0.05, 1000)
+    # converged: at every pixel not held at a bound, the gradient is flat
+    free = (image > bq.LOW + 1e-9) & (image < bq.HIGH - 1e-9)
+    assert np.count_nonzero(free) > 100
+    assert np.abs(objective(image)[1][free]).max() <= 10 * bq.GRADIENT_TOLERANCE
+    with pytest.warns(bq.NotConvergedWarning, match="cap of 3 iterations"):
+        stopped = bq.actmax(net, target, 0.001, 0.003, 0.05, 3)
+    assert objective(stopped)[0] > objective(image)[0]
+
+
+def test_a_converged_image_moves_no_more_than_its_network(tiny_prior):
+    """What makes backqueries reproducible across CPUs: rounding-sized changes to the
+    network (another BLAS kernel's last bits) move a converged image by as little."""
+    net = random_network()
+    nudged = Network(*(a * (1 + 1e-12 * np.sign(np.sin(np.arange(a.size)))).reshape(a.shape)
+                       for a in net))
+    for method in ("actmax", "prior", "mixture"):
+        settings = {"iterations": 1000}
+        first = bq.backquery(net, bq.label_vector(2), method, settings, tiny_prior)
+        second = bq.backquery(nudged, bq.label_vector(2), method, settings, tiny_prior)
+        assert np.abs(first - second).max() < 1e-6, method
+
+
+def test_backquery_digits_names_each_digit_that_hit_the_cap(tiny_prior):
+    net = random_network()
+    images, notes = bq.backquery_digits(net, "prior", {"iterations": 1}, tiny_prior)
+    assert images.shape == (10, 784)
+    assert notes == [f"prior, digit {d}: L-BFGS-B stopped at its cap of 1 iterations before "
+                     "converging (raise the method's `iterations`)" for d in range(10)]
+    assert bq.backquery_digits(net, "prior", {"iterations": 1000}, tiny_prior)[1] == []
 
 
 def test_mixture_keeps_the_lowest_objective(tiny_prior):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistnn.backquery import ImagePrior, backquery, check_label_vector, label_vector, seed
+from mnistnn.backquery import ImagePrior, backquery_digits, check_label_vector, seed
 from mnistnn.errors import BackqueryError
 from mnistnn.images import save_digit
 from mnistnn.params import read_params
@@ -25,12 +25,11 @@ def main(say):
     folder = Path(snakemake.output[0]).parents[1]
     for method, settings in snakemake.params.methods.items():
         try:
-            images = [
-                backquery(net, label_vector(digit), method, settings, image_prior)
-                for digit in range(10)
-            ]
+            images, notes = backquery_digits(net, method, settings, image_prior)
         except BackqueryError as error:
             raise BackqueryError(f"model {model}: {error}") from None
+        for note in notes:
+            say(f"warning: model {model}: {note}")
         for digit, image in enumerate(images):
             save_digit(image, folder / method / str(digit))
         say(f"{model}: {method} backquery of digits 0-9 in {folder / method}")

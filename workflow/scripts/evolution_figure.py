@@ -3,7 +3,7 @@
 import numpy as np
 
 from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery, label_vector
+from mnistnn.backquery import ImagePrior, backquery_digits
 from mnistnn.params import load_snapshots
 from mnistnn.rules import run_rule
 
@@ -22,18 +22,17 @@ def main(say):
     snapshots = load_snapshots(snakemake.input.snapshots)
     image_prior = ImagePrior.load(snakemake.input.prior)
     settings = snakemake.params.settings
-    images = {
-        method: np.array(
-            [
-                [
-                    backquery(s.net, label_vector(d), method, settings.get(method), image_prior)
-                    for d in range(10)
-                ]
-                for s in snapshots
-            ]
-        )
-        for method in snakemake.params.methods
-    }
+    images = {}
+    for method in snakemake.params.methods:
+        per_snapshot = []
+        for snapshot in snapshots:
+            digits, notes = backquery_digits(
+                snapshot.net, method, settings.get(method), image_prior
+            )
+            per_snapshot.append(digits)
+            for note in notes:
+                say(f"warning: model {model}, snapshot {snapshot.label}: {note}")
+        images[method] = np.array(per_snapshot)
     atomic.save_npz(snakemake.output.images, **images)
     stages = [stage_name(s) for s in snapshots]
     title = f"{model}: what the network imagines as it trains"
