@@ -305,8 +305,9 @@ def test_a_converged_image_moves_no_more_than_its_network(tiny_prior):
     """What makes backqueries reproducible across CPUs: rounding-sized changes to the
     network (another BLAS kernel's last bits) move a converged image by as little."""
     net = random_network()
-    nudged = Network(*(a * (1 + 1e-12 * np.sign(np.sin(np.arange(a.size)))).reshape(a.shape)
-                       for a in net))
+    nudged = Network(
+        *(a * (1 + 1e-12 * np.sign(np.sin(np.arange(a.size)))).reshape(a.shape) for a in net)
+    )
     for method in ("actmax", "prior", "mixture"):
         settings = {"iterations": 1000}
         first = bq.backquery(net, bq.label_vector(2), method, settings, tiny_prior)
@@ -318,8 +319,11 @@ def test_backquery_digits_names_each_digit_that_hit_the_cap(tiny_prior):
     net = random_network()
     images, notes = bq.backquery_digits(net, "prior", {"iterations": 1}, tiny_prior)
     assert images.shape == (10, 784)
-    assert notes == [f"prior, digit {d}: L-BFGS-B stopped at its cap of 1 iterations before "
-                     "converging (raise the method's `iterations`)" for d in range(10)]
+    assert notes == [
+        f"prior, digit {d}: L-BFGS-B stopped at its cap of 1 iterations before "
+        "converging (raise the method's `iterations`)"
+        for d in range(10)
+    ]
     assert bq.backquery_digits(net, "prior", {"iterations": 1000}, tiny_prior)[1] == []
 
 
