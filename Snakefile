@@ -7,7 +7,7 @@ Each stage is one rule file in workflow/rules/:
                import_params, evaluate              metrics.json
     backquery  image_prior, mean_images, backquery, results/{model}/backquery/{method}/,
                control_params, backquery_control,   results/{model}/control/
-               quality, queries
+               quality
     montage    montage, montage_all                 results/{model}/montage.png
     figures    *_figure, figures                    results/{model}/*.png, results/figures/
     sweep      sweep_summary                        results/sweep/

@@ -88,12 +88,20 @@ def make_pipeline_copy(destination: Path, config: dict) -> Path:
     """Copy the pipeline's code (not its results) to ``destination``, configured by ``config``."""
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "Snakefile", destination / "Snakefile")
+    shutil.copy(REPO / ".gitignore", destination / ".gitignore")
     shutil.copytree(
         REPO / "workflow", destination / "workflow", ignore=shutil.ignore_patterns("__pycache__")
     )
     (destination / "config").mkdir(exist_ok=True)
     (destination / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return destination
+
+
+def commit_everything(folder: Path) -> None:
+    """Make ``folder`` a git repository with all its files committed."""
+    identity = ["-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    for arguments in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "copy"]):
+        subprocess.run(["git", *arguments], cwd=folder, check=True, capture_output=True)
 
 
 def pipeline_config(mnist_folder, checksums, **overrides):

@@ -1,12 +1,13 @@
 """The real pipeline, run by the real `snakemake` on a tiny MNIST: every stage, end to end."""
 
 import json
+import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import make_pipeline_copy, pipeline_config, snakemake
+from conftest import commit_everything, make_pipeline_copy, pipeline_config, snakemake
 
 from mnistnn import network as nw
 from mnistnn.idx import load_mnist
@@ -26,8 +27,21 @@ def pipeline(tiny_mnist, tmp_path_factory):
     mnist_folder, checksums = tiny_mnist
     config = pipeline_config(mnist_folder, checksums, imported_models={"foreign": str(foreign)})
     make_pipeline_copy(folder, config)
+    commit_everything(folder)
     run = snakemake(folder)
     return folder, run
+
+
+def test_a_run_modifies_no_tracked_file(pipeline):
+    folder, _ = pipeline
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""  # outputs only under the ignored resources/ and results/
 
 
 def test_data_lands_verified(pipeline, tiny_mnist):

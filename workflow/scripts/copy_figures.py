@@ -1,4 +1,7 @@
-"""Rule figures: copy the README's figures into results/figures, with the arrays behind them."""
+"""Rule figures: copy the README's figures into results/figures, with the arrays behind them.
+
+The committed figures in docs/figures are compared with these, never overwritten.
+"""
 
 import shutil
 from pathlib import Path
