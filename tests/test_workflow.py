@@ -84,7 +84,7 @@ def test_metrics_and_confusion_for_trained_and_imported_models(pipeline):
 @pytest.mark.parametrize("model", ["tiny", "foreign"])
 def test_backquery_images_for_every_method(pipeline, model):
     folder, _ = pipeline
-    for method in ["seed", "pinv", "actmax", "prior", "mixture", "mean"]:
+    for method in ["seed", "pinv", "actmax", "prior", "mixture", "posterior", "mean"]:
         for digit in range(10):
             image = np.load(folder / f"results/{model}/backquery/{method}/{digit}.npy")
             assert image.shape == (784,) and image.dtype == np.float64
@@ -114,8 +114,8 @@ def test_quality_tables(pipeline):
             "method", "digit", "target_output", "self_recognized",
             "template_corr", "template_best", "knn_recognized",
         ]  # fmt: skip
-        assert len(table) == 50 and set(table["method"]) == {
-            "seed", "pinv", "actmax", "prior", "mixture",
+        assert len(table) == 60 and set(table["method"]) == {
+            "seed", "pinv", "actmax", "prior", "mixture", "posterior",
         }  # fmt: skip
 
 

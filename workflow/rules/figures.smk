@@ -23,6 +23,9 @@ rule evolution_figure:
     input:
         snapshots="results/{model}/snapshots/weights.npz",
         prior="results/image_prior.npz",
+        train_images=MNIST["train_images"],
+        test_images=MNIST["test_images"],
+        test_labels=MNIST["test_labels"],
     output:
         figure=report(
             "results/{model}/evolution.png",

@@ -3,7 +3,8 @@
 import numpy as np
 
 from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery, label_vector
+from mnistnn.backquery import ImagePrior, backquery_digits
+from mnistnn.idx import read_idx
 from mnistnn.params import load_snapshots
 from mnistnn.rules import run_rule
 
@@ -21,14 +22,12 @@ def main(say):
     model = snakemake.wildcards.model
     snapshots = load_snapshots(snakemake.input.snapshots)
     image_prior = ImagePrior.load(snakemake.input.prior)
+    train_images = read_idx(snakemake.input.train_images).reshape(-1, 784)
     settings = snakemake.params.settings
     images = {
         method: np.array(
             [
-                [
-                    backquery(s.net, label_vector(d), method, settings.get(method), image_prior)
-                    for d in range(10)
-                ]
+                backquery_digits(s.net, method, settings.get(method), image_prior, train_images)
                 for s in snapshots
             ]
         )

@@ -16,9 +16,26 @@ one of :mod:`mnistnn.network`: ``h = sigmoid(x @ W1 - v1)``, ``y = sigmoid(h @ W
 - ``mixture``: the same, with one Gaussian per cluster of training images:
   optimise from the centres of the few clusters whose centre image is
   already closest to the target, and keep the lowest objective.
+- ``posterior``: Bayes' rule.  The unlabelled training images ``x_i`` are
+  the prior; the network's outputs, normalised to sum 1 over the ten digits,
+  are the likelihood ``p(d | x) = y_d(x) / sum_e y_e(x)``.  The image of digit
+  ``d`` is the posterior mean ``E[x | d] = sum_i p(d | x_i) x_i / sum_i p(d | x_i)``:
+  the average training image, each weighted by how much the network takes it
+  for a ``d``.  This is a backquery in the plain sense: it goes from a label
+  to an image through the network alone (Bayes' rule inverts the network,
+  the data set is the prior), and an untrained network, whose outputs hardly
+  depend on the image, gives nearly the mean of all images for every digit.
+  A general label vector ``t`` is read as evidence above its floor: digit
+  ``d`` gets the weight ``w_d = t_d - min(t)`` and image ``x_i`` the weight
+  ``sum_d w_d p(d | x_i)``.  The book's targets put 0.01 on every digit a
+  label is *not*, so the usual label vector of ``d`` gives exactly ``E[x | d]``
+  and ``three_or_eight`` weighs 3 and 8 equally; a vector with all values
+  equal singles out no digit and is refused.  One float32 forward pass over
+  the training images serves all ten digits (:func:`backquery_digits`).
 
 The image prior (:class:`ImagePrior`) is fitted to the training images
-without their labels, so no method learns anything about a digit except
+without their labels, and ``posterior`` weighs the training images by the
+network's outputs alone, so no method learns anything about a digit except
 through the network.  Only :func:`mean_images`, the reference that a method
 is compared against, reads labels.
 
@@ -49,7 +66,7 @@ from mnistnn.network import (
 )
 
 #: Every label-free method, in the order figures and tables show them.
-METHODS = ("seed", "pinv", "actmax", "prior", "mixture")
+METHODS = ("seed", "pinv", "actmax", "prior", "mixture", "posterior")
 
 #: Pixel range of a backqueried image: the range the book rescales into.
 LOW, HIGH = 0.01, 0.99
@@ -67,6 +84,7 @@ DEFAULT_SETTINGS = {
     # weight of each cluster's penalty 0.5 * sum((z - centre) ** 2 / spread);
     # starts: how many clusters to optimise from
     "mixture": {"weight": 0.02, "iterations": 50, "starts": 4},
+    "posterior": {},
 }
 
 #: Image side: the 784 pixels are a 28 x 28 image in row-major order.
@@ -487,17 +505,77 @@ def method_settings(method: str, settings: dict) -> dict:
     return {**DEFAULT_SETTINGS[method], **settings}
 
 
+#: The float32 input of each uint8 pixel value: a table look-up is faster than the arithmetic.
+_PIXEL_INPUTS32 = scale_pixels(np.arange(256)).astype(np.float32)
+
+
+def normalised_outputs(net: Network, images_u8: np.ndarray, chunk: int = 10000) -> np.ndarray:
+    """The network's outputs ``(n, 10)`` for uint8 images ``(n, 784)``, each row summing to 1.
+
+    ``p(d | x)`` of the ``posterior`` method: one float32 forward pass,
+    ``chunk`` images at a time (no float copy of all the images), returned
+    as float64.
+    """
+    net32 = net.astype(np.float32)
+    result = np.empty((len(images_u8), N_OUTPUTS))
+    for start in range(0, len(images_u8), chunk):
+        inputs = _PIXEL_INPUTS32[images_u8[start : start + chunk]]
+        output = feedforward(net32, inputs)[1].astype(np.float64)
+        result[start : start + chunk] = output / output.sum(axis=1, keepdims=True)
+    return result
+
+
+def evidence_weights(targets: np.ndarray) -> np.ndarray:
+    """Each label vector's weight per digit ``(m, 10)``: its values above its smallest.
+
+    Raises :class:`BackqueryError` for a vector whose values are all equal:
+    it singles out no digit.
+    """
+    targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+    weights = targets - targets.min(axis=1, keepdims=True)
+    if not np.all(weights.max(axis=1) > 0):
+        raise BackqueryError(
+            "posterior: a label vector whose values are all equal singles out no digit"
+        )
+    return weights
+
+
+def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np.ndarray:
+    """Posterior-mean images ``(m, 784)`` of label vectors ``targets`` ``(m, 10)``.
+
+    Image ``x_i`` of the uint8 ``train_images`` ``(n, 784)`` weighs
+    ``sum_d w_d p(d | x_i)`` (:func:`evidence_weights`,
+    :func:`normalised_outputs`); the result is the weighted mean of the
+    scaled images, clipped into [0.01, 0.99] like every method's.  No label
+    of a training image is involved.
+    """
+    weights = normalised_outputs(net, train_images) @ evidence_weights(targets).T  # (n, m)
+    totals = weights.sum(axis=0)
+    if not np.all(totals > 0):
+        raise BackqueryError("posterior: the network gives a label probability 0 on every image")
+    raw_sums = np.zeros((weights.shape[1], N_INPUTS))
+    chunk = 10000
+    for start in range(0, len(train_images), chunk):
+        block = train_images[start : start + chunk].astype(np.float64)
+        raw_sums += weights[start : start + chunk].T @ block
+    # the weighted mean of scale_pixels(x) = scale_pixels(the weighted mean of x)
+    means = scale_pixels(raw_sums / totals[:, np.newaxis])
+    return np.clip(means, LOW, HIGH)
+
+
 def backquery(
     net: Network,
     target,
     method: str,
     settings: dict | None = None,
     image_prior: ImagePrior | None = None,
+    train_images: np.ndarray | None = None,
 ) -> np.ndarray:
     """Run ``net`` backwards from label vector ``target`` with ``method``; returns ``(784,)``.
 
     ``settings`` holds that method's settings (missing keys take
-    :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``.
+    :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``,
+    ``posterior`` the uint8 training images ``(n, 784)`` (never their labels).
     """
     chosen = method_settings(method, settings or {})
     target = check_label_vector(target, "target")
@@ -507,11 +585,36 @@ def backquery(
         return pinv(net, target)
     if method == "actmax":
         return actmax(net, target, **chosen)
+    if method == "posterior":
+        if train_images is None:
+            raise BackqueryError("method 'posterior' needs the training images, none were given")
+        return posterior(net, target, train_images)[0]
     if image_prior is None:
         raise BackqueryError(f"method {method!r} needs an image prior, none was given")
     if method == "prior":
         return prior(net, target, image_prior, **chosen)
     return mixture(net, target, image_prior, **chosen)
+
+
+def backquery_digits(
+    net: Network,
+    method: str,
+    settings: dict | None = None,
+    image_prior: ImagePrior | None = None,
+    train_images: np.ndarray | None = None,
+) -> np.ndarray:
+    """The ``(10, 784)`` images of digits 0-9 (their usual label vectors) by ``method``.
+
+    The same as calling :func:`backquery` per digit; ``posterior`` makes one
+    forward pass over the training images for all ten.
+    """
+    targets = [label_vector(digit) for digit in range(N_OUTPUTS)]
+    if method == "posterior" and train_images is not None:
+        method_settings(method, settings or {})
+        return posterior(net, np.array(targets), train_images)
+    return np.array(
+        [backquery(net, t, method, settings, image_prior, train_images) for t in targets]
+    )
 
 
 def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:
