@@ -509,19 +509,33 @@ def method_settings(method: str, settings: dict) -> dict:
 _PIXEL_INPUTS32 = scale_pixels(np.arange(256)).astype(np.float32)
 
 
-def normalised_outputs(net: Network, images_u8: np.ndarray, chunk: int = 10000) -> np.ndarray:
-    """The network's outputs ``(n, 10)`` for uint8 images ``(n, 784)``, each row summing to 1.
+def network_inputs(images_u8: np.ndarray) -> np.ndarray:
+    """uint8 images ``(n, 784)`` as float32 network inputs, for :func:`posterior` to reuse.
 
-    ``p(d | x)`` of the ``posterior`` method: one float32 forward pass,
-    ``chunk`` images at a time (no float copy of all the images), returned
-    as float64.
+    A job that backqueries many networks converts the training images once.
+    """
+    return _PIXEL_INPUTS32[images_u8]
+
+
+def _float32_chunks(train_images: np.ndarray, chunk: int = 10000):
+    """``(start, float32 inputs)`` for consecutive chunks of uint8 images or of float32 inputs."""
+    for start in range(0, len(train_images), chunk):
+        block = train_images[start : start + chunk]
+        yield start, block if block.dtype == np.float32 else network_inputs(block)
+
+
+def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
+    """The network's outputs ``(n, 10)`` for the training images, each row summing to 1.
+
+    ``p(d | x)`` of the ``posterior`` method: one float32 forward pass, a
+    chunk of images at a time, returned as float64.  ``train_images`` are
+    uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
     """
     net32 = net.astype(np.float32)
-    result = np.empty((len(images_u8), N_OUTPUTS))
-    for start in range(0, len(images_u8), chunk):
-        inputs = _PIXEL_INPUTS32[images_u8[start : start + chunk]]
+    result = np.empty((len(train_images), N_OUTPUTS))
+    for start, inputs in _float32_chunks(train_images):
         output = feedforward(net32, inputs)[1].astype(np.float64)
-        result[start : start + chunk] = output / output.sum(axis=1, keepdims=True)
+        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
     return result
 
 
@@ -543,24 +557,21 @@ def evidence_weights(targets: np.ndarray) -> np.ndarray:
 def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np.ndarray:
     """Posterior-mean images ``(m, 784)`` of label vectors ``targets`` ``(m, 10)``.
 
-    Image ``x_i`` of the uint8 ``train_images`` ``(n, 784)`` weighs
-    ``sum_d w_d p(d | x_i)`` (:func:`evidence_weights`,
-    :func:`normalised_outputs`); the result is the weighted mean of the
-    scaled images, clipped into [0.01, 0.99] like every method's.  No label
-    of a training image is involved.
+    Image ``x_i`` of ``train_images`` (uint8 ``(n, 784)``, or their float32
+    :func:`network_inputs`) weighs ``sum_d w_d p(d | x_i)``
+    (:func:`evidence_weights`, :func:`normalised_outputs`); the result is the
+    weighted mean of the scaled images (summed in float32), clipped into
+    [0.01, 0.99] like every method's.  No label of a training image is involved.
     """
     weights = normalised_outputs(net, train_images) @ evidence_weights(targets).T  # (n, m)
     totals = weights.sum(axis=0)
     if not np.all(totals > 0):
         raise BackqueryError("posterior: the network gives a label probability 0 on every image")
-    raw_sums = np.zeros((weights.shape[1], N_INPUTS))
-    chunk = 10000
-    for start in range(0, len(train_images), chunk):
-        block = train_images[start : start + chunk].astype(np.float64)
-        raw_sums += weights[start : start + chunk].T @ block
-    # the weighted mean of scale_pixels(x) = scale_pixels(the weighted mean of x)
-    means = scale_pixels(raw_sums / totals[:, np.newaxis])
-    return np.clip(means, LOW, HIGH)
+    sums = np.zeros((weights.shape[1], N_INPUTS))
+    weights32 = (weights / totals).astype(np.float32)
+    for start, inputs in _float32_chunks(train_images):
+        sums += weights32[start : start + len(inputs)].T @ inputs
+    return np.clip(sums, LOW, HIGH)
 
 
 def backquery(

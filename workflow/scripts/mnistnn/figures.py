@@ -437,6 +437,75 @@ def training_figure(history: "pd.DataFrame", path: str | Path, title: str | None
     save_figure(fig, path)
 
 
+#: How the claim figure names its scores on the y axes.
+CLARITY_AXES = {
+    "knn_share": "share of the 10 nearest real digits\nthat are the digit asked for",
+    "template_corr": "correlation with the\ndigit's mean image",
+}
+
+
+@_styled
+def clarity_vs_accuracy_figure(
+    table: "pd.DataFrame",
+    path: str | Path,
+    scores: Sequence[str] = ("knn_share", "template_corr"),
+    title: str | None = None,
+) -> None:
+    """Clarity against test accuracy: a column per method, a row per score.
+
+    ``table`` has one row per network and method: columns method,
+    hidden_nodes, seed, samples_seen, test_accuracy and each of ``scores``
+    (a network's mean over the ten digits).  Each training run (hidden size
+    and seed) is one line through its snapshots in training order; the
+    colour tells the hidden size, the line style the seed.
+    """
+    methods = list(dict.fromkeys(table["method"]))
+    sizes = sorted(set(table["hidden_nodes"]))
+    seeds = sorted(set(table["seed"]))
+    colours = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(sizes)))
+    styles = ["-", "--", ":", "-."]
+    fig = new_figure(260 * len(methods) + 120, 300 * len(scores) + 150)
+    axes = np.atleast_2d(fig.subplots(len(scores), len(methods), sharex=True, squeeze=False))
+    fig.subplots_adjust(left=0.08, right=0.99, top=0.84, bottom=0.17, wspace=0.25, hspace=0.12)
+    for column, method in enumerate(methods):
+        per_method = table[table["method"] == method]
+        for row, score in enumerate(scores):
+            ax = axes[row, column]
+            for (hidden, seed), run in per_method.groupby(["hidden_nodes", "seed"], sort=True):
+                run = run.sort_values("samples_seen")
+                ax.plot(
+                    run["test_accuracy"],
+                    run[score],
+                    color=colours[sizes.index(hidden)],
+                    linestyle=styles[seeds.index(seed) % len(styles)],
+                    marker="o",
+                    markersize=3,
+                    linewidth=1.2,
+                    label=f"{hidden} hidden" if seed == seeds[0] else None,
+                )
+            ax.grid(color="0.9")
+            ax.spines[["top", "right"]].set_visible(False)
+            if row == 0:
+                ax.set_title(method, fontsize=12)
+            if column == 0:
+                ax.set_ylabel(CLARITY_AXES.get(score, score), fontsize=9)
+            if row == len(scores) - 1:
+                ax.set_xlabel("test accuracy")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    seed_note = ", ".join(f"seed {s}: {styles[i % len(styles)]}" for i, s in enumerate(seeds))
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=len(sizes),
+        frameon=False,
+        title=f"each line is one training run, initial weights to trained ({seed_note})",
+    )
+    if title:
+        fig.suptitle(title, fontsize=13)
+    save_figure(fig, path)
+
+
 # ----------------------------------------------------------------------------
 # The rule graph: drawn from `snakemake --rulegraph`, with the graph kept inside the picture
 

@@ -63,10 +63,15 @@ class KnnJudge:
         query_norms = np.sum(raw**2, axis=1)[:, np.newaxis]
         return scale**2 * np.maximum(query_norms - 2.0 * cross + self.squared_norms, 0.0)
 
+    def neighbour_labels(self, images: np.ndarray, k: int | None = None) -> np.ndarray:
+        """Labels ``(m, k)`` of the ``k`` (default: the judge's) nearest training images."""
+        k = self.k if k is None else k
+        distances = self.squared_distances(images)
+        return np.array([self.labels[nearest(row, k)] for row in distances])
+
     def predict(self, images: np.ndarray) -> np.ndarray:
         """The judged digit ``(m,)`` of each scaled image ``(m, 784)``."""
-        distances = self.squared_distances(images)
-        return np.array([self.vote(self.labels[nearest(row, self.k)]) for row in distances])
+        return np.array([self.vote(labels) for labels in self.neighbour_labels(images)])
 
     @staticmethod
     def vote(labels: np.ndarray) -> int:
