@@ -129,6 +129,8 @@ def test_figures_and_queries_are_pngs(pipeline):
         "results/tiny/hidden_units.png",
         "results/tiny/similarity.png",
         "results/tiny/training.png",
+        "results/tiny/examples.png",
+        "results/foreign/examples.png",
         "results/foreign/montage.png",
         "results/tiny/queries/three_or_eight.png",
         "results/figures/montage.png",

@@ -93,6 +93,7 @@ MODEL_FILES = [
     "methods.png",
     "hidden_units.png",
     "similarity.png",
+    "examples.png",
 ]
 TRAINED_MODEL_FILES = ["training.png", "evolution.png"]
 

@@ -89,6 +89,28 @@ rule similarity_figure:
         "../scripts/similarity_figure.py"
 
 
+rule examples_figure:
+    input:
+        params=param_files("results/{model}/params"),
+        train_images=MNIST["train_images"],
+        train_labels=MNIST["train_labels"],
+    output:
+        report(
+            "results/{model}/examples.png",
+            caption="../report/examples.rst",
+            category="{model}",
+            subcategory="Network",
+        ),
+    log:
+        "results/{model}/logs/examples_figure.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=1200,
+    script:
+        "../scripts/examples_figure.py"
+
+
 rule training_figure:
     input:
         "results/{model}/history.csv",

@@ -1,10 +1,13 @@
 """Rule evolution_figure: what the network imagines at each training snapshot."""
 
+from pathlib import Path
+
 import numpy as np
 
 from mnistnn import atomic, figures
 from mnistnn.backquery import ImagePrior, backquery_digits
-from mnistnn.idx import read_idx
+from mnistnn.idx import load_mnist, read_idx
+from mnistnn.network import accuracy
 from mnistnn.params import load_snapshots
 from mnistnn.rules import run_rule
 
@@ -33,8 +36,13 @@ def main(say):
         )
         for method in snakemake.params.methods
     }
-    atomic.save_npz(snakemake.output.images, **images)
-    stages = [stage_name(s) for s in snapshots]
+    test_images, test_labels = load_mnist(Path(snakemake.input.test_images).parent, "t10k")
+    accuracies = [accuracy(s.net, test_images, test_labels) for s in snapshots]
+    atomic.save_npz(snakemake.output.images, test_accuracy=accuracies, **images)
+    stages = [
+        f"{stage_name(snapshot)}\ntest accuracy {test_accuracy:.2f}"
+        for snapshot, test_accuracy in zip(snapshots, accuracies, strict=True)
+    ]
     title = f"{model}: what the network imagines as it trains"
     figures.evolution_figure(stages, images, snakemake.output.figure, title=title)
     say(f"{model}: wrote {', '.join(snakemake.output)}")

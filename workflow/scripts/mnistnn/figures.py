@@ -326,6 +326,47 @@ def evolution_figure(
     digit_grid(rows, path, title=title, column_title="digit asked for")
 
 
+def examples_figure(
+    images: np.ndarray,
+    sure: np.ndarray,
+    mistaken: np.ndarray,
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    path: str | Path,
+    title: str | None = None,
+) -> None:
+    """Training images by digit: those the network is surest of, then those it mistakes for it.
+
+    ``images`` ``(n, 784)`` are scaled training images, ``labels`` and
+    ``probabilities`` ``(n, 10)`` their labels and the network's normalised
+    outputs; ``sure`` and ``mistaken`` are the ``(10, count)`` indices of
+    :func:`mnistnn.quality.dataset_examples` (``-1``: none, left blank).
+    """
+    rows = []
+    for heading, table, with_label in (
+        ("surest: labelled as the column's digit", sure, False),
+        ("taken for the column's digit, labelled otherwise", mistaken, True),
+    ):
+        for rank in range(table.shape[1]):
+            picks = table[:, rank]
+            row_images = np.array([images[i] if i >= 0 else np.zeros(784) for i in picks])
+            notes = [
+                ""
+                if i < 0
+                else f"label {labels[i]}"
+                if with_label
+                else f"p {probabilities[i, d]:.2f}"
+                for d, i in enumerate(picks)
+            ]
+            rows.append(Row(f"#{rank + 1}", row_images, notes, heading if rank == 0 else None))
+    footnote = (
+        "p: the network's output for the column's digit, normalised over the ten digits.\n"
+        "label: the image's training label.  Both kinds are ordered by p, the surest first;\n"
+        "a blank: fewer such images."
+    )
+    digit_grid(rows, path, title=title, column_title="digit", footnote=footnote)
+
+
 @_styled
 def hidden_units_figure(W1, path: str | Path, title: str | None = None) -> None:
     """Every hidden unit's first-layer weights ``W1[:, j]`` as a 28 x 28 tile, near-square grid.

@@ -145,3 +145,31 @@ def summary_table(quality: pd.DataFrame) -> pd.DataFrame:
             "mean_target_output": grouped["target_output"].mean(),
         }
     ).reset_index()
+
+
+def dataset_examples(
+    probabilities: np.ndarray, labels: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each digit, the training images the network is surest of, and those it mistakes for it.
+
+    ``probabilities`` ``(n, 10)`` are the network's normalised outputs for
+    the training images, ``labels`` ``(n,)`` their labels.  Returns two
+    ``(10, count)`` index arrays: ``sure[d]``, the images labelled ``d`` with
+    the highest ``p(d | x)``; ``mistaken[d]``, the images the network reads as
+    ``d`` (their highest output) although labelled otherwise, the surest
+    first, ``-1`` where there are fewer than ``count``.  Ties go to the
+    earlier image.
+    """
+    labels = np.asarray(labels)
+    predicted = np.argmax(probabilities, axis=1)
+    sure = np.full((N_OUTPUTS, count), -1)
+    mistaken = np.full((N_OUTPUTS, count), -1)
+    for digit in range(N_OUTPUTS):
+        for table, chosen in (
+            (sure, labels == digit),
+            (mistaken, (predicted == digit) & (labels != digit)),
+        ):
+            candidates = np.flatnonzero(chosen)
+            order = np.argsort(-probabilities[candidates, digit], kind="stable")[:count]
+            table[digit, : len(order)] = candidates[order]
+    return sure, mistaken
