@@ -586,7 +586,8 @@ def backquery(
 
     ``settings`` holds that method's settings (missing keys take
     :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``,
-    ``posterior`` the uint8 training images ``(n, 784)`` (never their labels).
+    ``posterior`` the training images (uint8 ``(n, 784)`` or their float32
+    :func:`network_inputs`; never their labels).
     """
     chosen = method_settings(method, settings or {})
     target = check_label_vector(target, "target")
