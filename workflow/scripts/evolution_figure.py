@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery_digits
+from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
 from mnistnn.idx import load_mnist, read_idx
 from mnistnn.network import accuracy
 from mnistnn.params import load_snapshots
@@ -25,7 +25,8 @@ def main(say):
     model = snakemake.wildcards.model
     snapshots = load_snapshots(snakemake.input.snapshots)
     image_prior = ImagePrior.load(snakemake.input.prior)
-    train_images = read_idx(snakemake.input.train_images).reshape(-1, 784)
+    # converted once for every snapshot's posterior
+    train_images = network_inputs(read_idx(snakemake.input.train_images).reshape(-1, 784))
     settings = snakemake.params.settings
     images = {
         method: np.array(
