@@ -227,7 +227,8 @@ def test_posterior_of_every_digit_at_once_equals_digit_by_digit(tiny_images):
         bq.backquery(net, bq.label_vector(d), "posterior", {}, None, tiny_images[0])
         for d in range(10)
     ]
-    assert np.allclose(together, one_by_one, rtol=0, atol=1e-12)
+    # the weighted sums are float32: the same to float32 precision
+    assert np.allclose(together, one_by_one, rtol=0, atol=1e-6)
 
 
 def test_posterior_of_a_network_that_sees_one_image_per_digit_is_that_image():
