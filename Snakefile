@@ -11,6 +11,7 @@ Each stage is one rule file in workflow/rules/:
     montage    montage, montage_all                 results/{model}/montage.png
     figures    *_figure, figures                    results/{model}/*.png, results/figures/
     sweep      sweep_summary                        results/sweep/
+    claim      claim_run, claim_summary, claim      results/claim/ (only with target `claim`)
 """
 
 from snakemake.utils import min_version, validate
@@ -31,6 +32,7 @@ include: "workflow/rules/backquery.smk"
 include: "workflow/rules/montage.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/sweep.smk"
+include: "workflow/rules/claim.smk"
 
 
 rule all:

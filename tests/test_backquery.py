@@ -187,6 +187,75 @@ def test_unknown_methods_and_settings_are_named():
         bq.backquery(random_network(), bq.label_vector(0), "actmax", {"lr": 1})
     with pytest.raises(BackqueryError, match="needs an image prior"):
         bq.backquery(random_network(), bq.label_vector(0), "mixture")
+    with pytest.raises(BackqueryError, match="needs the training images"):
+        bq.backquery(random_network(), bq.label_vector(0), "posterior")
+    with pytest.raises(BackqueryError, match=r"'posterior': unknown settings \['k'\]"):
+        bq.backquery_digits(random_network(), "posterior", {"k": 1}, None, np.zeros((3, 784)))
+
+
+# --- posterior -----------------------------------------------------------------------------------
+
+
+def direct_posterior(net, target, images_u8):
+    """Bayes' rule written out image by image in float64: sum_i w_i x_i / sum_i w_i."""
+    floor = min(target)
+    total_weight, weighted_sum = 0.0, np.zeros(784)
+    for image in images_u8:
+        x = scale_pixels(image)
+        y = bq.feedforward(net, x)[1]
+        p = y / y.sum()
+        w = sum((t - floor) * p_d for t, p_d in zip(target, p, strict=True))
+        total_weight += w
+        weighted_sum += w * x
+    return np.clip(weighted_sum / total_weight, 0.01, 0.99)
+
+
+@pytest.mark.parametrize(
+    "target", [bq.label_vector(4), [0.01] * 3 + [0.5] + [0.01] * 4 + [0.5, 0.01], [0.3] * 9 + [0.6]]
+)
+def test_posterior_is_bayes_rule_computed_directly(tiny_images, target):
+    net = random_network(hidden=5, seed=2)
+    images_u8 = tiny_images[0][:60]
+    image = bq.backquery(net, target, "posterior", {}, None, images_u8)
+    # the method's forward pass is float32: equal to float32 precision
+    assert np.allclose(image, direct_posterior(net, target, images_u8), rtol=0, atol=1e-6)
+
+
+def test_posterior_of_every_digit_at_once_equals_digit_by_digit(tiny_images):
+    net = random_network(hidden=5, seed=2)
+    together, notes = bq.backquery_digits(net, "posterior", {}, None, tiny_images[0])
+    one_by_one = [
+        bq.backquery(net, bq.label_vector(d), "posterior", {}, None, tiny_images[0])
+        for d in range(10)
+    ]
+    # the weighted sums are float32: the same to float32 precision
+    assert np.allclose(together, one_by_one, rtol=0, atol=1e-6)
+    assert notes == []  # nothing to converge
+
+
+def test_posterior_of_a_network_that_sees_one_image_per_digit_is_that_image():
+    # outputs depend on the image so sharply that each image is read as one digit only
+    images_u8 = np.zeros((10, 784), dtype=np.uint8)
+    for d in range(10):
+        images_u8[d, d * 10 : d * 10 + 10] = 255
+    W1 = np.zeros((784, 10))
+    for d in range(10):
+        W1[d * 10 : d * 10 + 10, d] = 10.0
+    net = Network(W1, 40.0 * np.eye(10), np.full(10, 50.0), np.full(10, 20.0))
+    images = bq.backquery_digits(net, "posterior", {}, None, images_u8)[0]
+    assert np.allclose(images, np.clip(scale_pixels(images_u8), 0.01, 0.99), atol=1e-6)
+
+
+def test_posterior_refuses_a_label_vector_that_singles_out_no_digit(tiny_images):
+    with pytest.raises(BackqueryError, match="singles out no digit"):
+        bq.backquery(random_network(), [0.5] * 10, "posterior", {}, None, tiny_images[0])
+
+
+def test_posterior_of_an_untrained_network_is_close_to_the_mean_image(tiny_images):
+    images_u8 = tiny_images[0]
+    images = bq.backquery_digits(initial_network(8, 0), "posterior", {}, None, images_u8)[0]
+    mean = np.clip(scale_pixels(images_u8.mean(axis=0)), 0.01, 0.99)
+    assert np.max(np.abs(images - mean)) < 0.05
 
 
 # --- pinv ----------------------------------------------------------------------------------------
@@ -357,10 +426,14 @@ def test_mixture_starts_from_the_clusters_closest_to_the_target(tiny_prior):
 
 
 @pytest.mark.parametrize("method", bq.METHODS)
-def test_every_image_lies_in_the_input_range(method, tiny_prior):
+def test_every_image_lies_in_the_input_range(method, tiny_prior, tiny_images):
     net = random_network()
-    for target in (bq.label_vector(0), bq.label_vector(9), [0.5] * 10):
-        image = bq.backquery(net, target, method, FAST.get(method, {}), tiny_prior)
+    targets = [bq.label_vector(0), bq.label_vector(9), [0.01] * 3 + [0.5] + [0.2] * 6]
+    if method != "posterior":  # a vector of equal values singles out no digit (tested below)
+        targets.append([0.5] * 10)
+    for target in targets:
+        settings = FAST.get(method, {})
+        image = bq.backquery(net, target, method, settings, tiny_prior, tiny_images[0])
         assert image.shape == (784,) and image.dtype == np.float64
         assert np.all(image >= 0.01) and np.all(image <= 0.99)
 
@@ -371,7 +444,9 @@ def all_method_images(net, images_u8, labels):
     result = {
         method: np.array(
             [
-                bq.backquery(net, bq.label_vector(d), method, FAST.get(method, {}), image_prior)
+                bq.backquery(
+                    net, bq.label_vector(d), method, FAST.get(method, {}), image_prior, images_u8
+                )
                 for d in (0, 5, 9)
             ]
         )

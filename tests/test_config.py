@@ -111,10 +111,17 @@ CASES = {
     "actmax iterations 0": Case((*ACTMAX, "iterations"), 0),
     "actmax l2 -1": Case((*ACTMAX, "l2"), -1),
     "best_method blur": Case(("backquery", "best_method"), "blur"),
+    # the claim study
+    "claim": Case(("claim", "snapshot"), 3, bad_key=True),
+    "claim.bootstrap": Case(("claim", "bootstrap", "seed"), 1, bad_key=True),
+    "claim snapshots 0": Case(("claim", "snapshots"), 0),
+    "claim hidden_nodes []": Case(("claim", "hidden_nodes"), []),
+    "claim high_accuracy 1.5": Case(("claim", "high_accuracy"), 1.5),
+    "claim rng_seed -1": Case(("claim", "bootstrap", "rng_seed"), -1),
 }
 RUN = [  # one per level and kind of mistake: the rest differ from these only in the schema
     *["top", "model", "backquery.methods.actmax", "model name ../x"],
-    *["hidden_nodes 0", "learning_rate .nan", "label 1.5", "9 labels"],
+    *["hidden_nodes 0", "learning_rate .nan", "label 1.5", "9 labels", "claim snapshots 0"],
 ]
 TWICE = "trained and imported"
 

@@ -30,6 +30,27 @@ def quality_table(methods) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def clarity_table(seed: int) -> pd.DataFrame:
+    """Networks of two hidden sizes and two seeds, three snapshots each, two methods."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        {
+            "method": method,
+            "hidden_nodes": hidden,
+            "seed": init_seed,
+            "samples_seen": samples,
+            "test_accuracy": 0.1 + 0.0003 * samples,
+            "knn_share": rng.uniform(),
+            "template_corr": rng.uniform(),
+        }
+        for method in ("seed", "posterior")
+        for hidden in (10, 50)
+        for init_seed in (1, 2)
+        for samples in (0, 300, 3000)
+    ]
+    return pd.DataFrame(rows)
+
+
 # Every figure function, called on data made from `seed`; the same seed gives the same data.
 FIGURES = {
     "digit_png": lambda seed, path: images.digit_png(digits(seed)[3], path),
@@ -52,6 +73,18 @@ FIGURES = {
     ),
     "similarity_figure": lambda seed, path: figures.similarity_figure(
         {"seed": np.random.default_rng(seed).uniform(-1, 1, (10, 10)), "best": np.eye(10)}, path
+    ),
+    "examples_figure": lambda seed, path: figures.examples_figure(
+        np.random.default_rng(seed).uniform(0.01, 0.99, (30, 784)),
+        np.arange(20).reshape(10, 2),
+        np.array([[20 + d, -1] for d in range(10)]),
+        np.arange(30) % 10,
+        np.random.default_rng(seed).dirichlet(np.ones(10), 30),
+        path,
+        title="model: examples",
+    ),
+    "clarity_vs_accuracy_figure": lambda seed, path: figures.clarity_vs_accuracy_figure(
+        clarity_table(seed), path, title="clearer?"
     ),
     "training_figure": lambda seed, path: figures.training_figure(
         pd.DataFrame(

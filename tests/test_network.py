@@ -134,10 +134,22 @@ def test_training_learns_and_records_history_and_snapshots():
     assert np.array_equal(result.snapshots[0].net.W1, nw.initial_network(10, 1).W1)
 
 
+def test_snapshots_count_samples_across_epochs():
+    images, labels = tiny_data(100, 0)
+    # 100 and 300 are epoch ends (kept once, as epochs); 400 is past the end of training
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(400, 250, 100, 30, 300, 130))
+    result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
+    labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
+    assert labels_seen == [
+        ("initial", 0), ("sample30", 30), ("epoch1", 100), ("sample130", 130),
+        ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
+    ]  # fmt: skip
+
+
 def test_snapshots_do_not_change_the_result():
     images, labels = tiny_data(100, 0)
-    plain = Hyperparameters(hidden_nodes=6, epochs=1)
-    cut = Hyperparameters(hidden_nodes=6, epochs=1, snapshots=(10, 55))
+    plain = Hyperparameters(hidden_nodes=6, epochs=2)
+    cut = Hyperparameters(hidden_nodes=6, epochs=2, snapshots=(10, 55, 160))
     quiet = lambda line: None  # noqa: E731
     a = nw.train(images, labels, images, labels, plain, progress=quiet).net
     b = nw.train(images, labels, images, labels, cut, progress=quiet).net

@@ -10,6 +10,7 @@ from mnistnn.quality import (
     QUALITY_COLUMNS,
     KnnJudge,
     correlations,
+    dataset_examples,
     nearest,
     quality_table,
     summary_table,
@@ -130,3 +131,16 @@ def test_nearest_is_the_head_of_a_stable_sort(k):
         distances = rng.integers(0, 5, size=30).astype(np.float64)
         expected = np.argsort(distances, kind="stable")[:k]
         assert nearest(distances, k).tolist() == expected.tolist()
+
+
+def test_dataset_examples_by_hand():
+    # six images; the network reads images 0, 1 and 4 as a 0, images 2, 3 and 5 as a 1
+    probabilities = np.zeros((6, 10))
+    probabilities[:, 0] = [0.9, 0.6, 0.2, 0.1, 0.8, 0.3]
+    probabilities[:, 1] = [0.1, 0.4, 0.8, 0.9, 0.2, 0.7]
+    labels = np.array([0, 0, 1, 1, 1, 0])
+    sure, mistaken = dataset_examples(probabilities, labels, 2)
+    assert sure[0].tolist() == [0, 1] and sure[1].tolist() == [3, 2]
+    assert sure[2].tolist() == [-1, -1]  # no image labelled 2
+    assert mistaken[0].tolist() == [4, -1]  # labelled 1, read as 0
+    assert mistaken[1].tolist() == [5, -1]  # labelled 0, read as 1

@@ -98,7 +98,7 @@ def test_metrics_and_confusion_for_trained_and_imported_models(pipeline):
 @pytest.mark.parametrize("model", ["tiny", "foreign"])
 def test_backquery_images_for_every_method(pipeline, model):
     folder, _ = pipeline
-    for method in ["seed", "pinv", "actmax", "prior", "mixture", "mean"]:
+    for method in ["seed", "pinv", "actmax", "prior", "mixture", "posterior", "mean"]:
         for digit in range(10):
             image = np.load(folder / f"results/{model}/backquery/{method}/{digit}.npy")
             assert image.shape == (784,) and image.dtype == np.float64
@@ -128,8 +128,8 @@ def test_quality_tables(pipeline):
             "method", "digit", "target_output", "self_recognized",
             "template_corr", "template_best", "knn_recognized",
         ]  # fmt: skip
-        assert len(table) == 50 and set(table["method"]) == {
-            "seed", "pinv", "actmax", "prior", "mixture",
+        assert len(table) == 60 and set(table["method"]) == {
+            "seed", "pinv", "actmax", "prior", "mixture", "posterior",
         }  # fmt: skip
 
 
@@ -143,6 +143,8 @@ def test_figures_and_queries_are_pngs(pipeline):
         "results/tiny/hidden_units.png",
         "results/tiny/similarity.png",
         "results/tiny/training.png",
+        "results/tiny/examples.png",
+        "results/foreign/examples.png",
         "results/foreign/montage.png",
         "results/tiny/queries/three_or_eight.png",
         "results/figures/montage.png",

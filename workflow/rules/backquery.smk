@@ -36,6 +36,7 @@ rule backquery:
     input:
         params=param_files("results/{model}/params"),
         prior="results/image_prior.npz",
+        train_images=MNIST["train_images"],
         mean_images="results/mean_images.npy",
     output:
         method_files("results/{model}/backquery", methods_and_mean()),
@@ -77,6 +78,7 @@ use rule backquery as backquery_control with:
     input:
         params=param_files("results/{model}/control/params"),
         prior="results/image_prior.npz",
+        train_images=MNIST["train_images"],
     output:
         method_files("results/{model}/control", backquery_methods()),
     log:

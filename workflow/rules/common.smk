@@ -5,6 +5,7 @@ import re
 from snakemake.exceptions import WorkflowError
 
 from mnistnn.backquery import METHODS
+from mnistnn.claim import Study
 from mnistnn.sweep import add_sweep, expand_sweep
 
 # the models of config `sweep:` (e.g. config/sweep.yaml), named after their values, join `models`
@@ -92,6 +93,7 @@ MODEL_FILES = [
     "methods.png",
     "hidden_units.png",
     "similarity.png",
+    "examples.png",
 ]
 TRAINED_MODEL_FILES = ["training.png", "evolution.png"]
 
@@ -208,3 +210,25 @@ def control_seed(wildcards):
     if wildcards.model in config["models"]:
         return config["models"][wildcards.model]["seed"]
     return config["backquery"]["control_seed"]
+
+
+# The claim study (rule file claim.smk), from config `claim`.
+CLAIM = Study.from_config(config["claim"])
+CLAIM_RUNS = list(CLAIM.runs())
+CLAIM_POINTS = range(CLAIM.snapshots + 1)
+CLAIM_TABLES = {
+    name: f"results/claim/{name}.csv"
+    for name in ("networks", "clarity", "correlation", "turning_points")
+}
+
+
+def claim_run_files():
+    """Every run's parameters and images, per network and method."""
+    return expand(
+        "results/claim/params/{run}_p{point}.npz", run=CLAIM_RUNS, point=CLAIM_POINTS
+    ) + expand(
+        "results/claim/images/{run}_p{point}/{method}.npy",
+        run=CLAIM_RUNS,
+        point=CLAIM_POINTS,
+        method=backquery_methods(),
+    )

@@ -23,6 +23,9 @@ rule evolution_figure:
     input:
         snapshots="results/{model}/snapshots/weights.npz",
         prior="results/image_prior.npz",
+        train_images=MNIST["train_images"],
+        test_images=MNIST["test_images"],
+        test_labels=MNIST["test_labels"],
     output:
         figure=report(
             "results/{model}/evolution.png",
@@ -84,6 +87,28 @@ rule similarity_figure:
         "../envs/mnistnn.yaml"
     script:
         "../scripts/similarity_figure.py"
+
+
+rule examples_figure:
+    input:
+        params=param_files("results/{model}/params"),
+        train_images=MNIST["train_images"],
+        train_labels=MNIST["train_labels"],
+    output:
+        report(
+            "results/{model}/examples.png",
+            caption="../report/examples.rst",
+            category="{model}",
+            subcategory="Network",
+        ),
+    log:
+        "results/{model}/logs/examples_figure.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=1200,
+    script:
+        "../scripts/examples_figure.py"
 
 
 rule training_figure:

@@ -11,6 +11,7 @@ import numpy as np
 
 from mnistnn.backquery import ImagePrior, backquery_digits, check_label_vector, seed
 from mnistnn.errors import BackqueryError
+from mnistnn.idx import read_idx
 from mnistnn.images import save_digit
 from mnistnn.params import read_params
 from mnistnn.rules import run_rule
@@ -22,10 +23,12 @@ def main(say):
     queries = {name: check_label_vector(v, name) for name, v in snakemake.params.queries.items()}
     net = read_params(Path(snakemake.input.params[0]).parent)
     image_prior = ImagePrior.load(snakemake.input.prior)
+    # the posterior method's prior: the training images, never their labels
+    train_images = read_idx(snakemake.input.train_images).reshape(-1, 784)
     folder = Path(snakemake.output[0]).parents[1]
     for method, settings in snakemake.params.methods.items():
         try:
-            images, notes = backquery_digits(net, method, settings, image_prior)
+            images, notes = backquery_digits(net, method, settings, image_prior, train_images)
         except BackqueryError as error:
             raise BackqueryError(f"model {model}: {error}") from None
         for note in notes:

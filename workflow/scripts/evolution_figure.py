@@ -1,9 +1,13 @@
 """Rule evolution_figure: what the network imagines at each training snapshot."""
 
+from pathlib import Path
+
 import numpy as np
 
 from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery_digits
+from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
+from mnistnn.idx import load_mnist, read_idx
+from mnistnn.network import accuracy
 from mnistnn.params import load_snapshots
 from mnistnn.rules import run_rule
 
@@ -21,20 +25,27 @@ def main(say):
     model = snakemake.wildcards.model
     snapshots = load_snapshots(snakemake.input.snapshots)
     image_prior = ImagePrior.load(snakemake.input.prior)
+    # converted once for every snapshot's posterior
+    train_images = network_inputs(read_idx(snakemake.input.train_images).reshape(-1, 784))
     settings = snakemake.params.settings
     images = {}
     for method in snakemake.params.methods:
         per_snapshot = []
         for snapshot in snapshots:
             digits, notes = backquery_digits(
-                snapshot.net, method, settings.get(method), image_prior
+                snapshot.net, method, settings.get(method), image_prior, train_images
             )
             per_snapshot.append(digits)
             for note in notes:
                 say(f"warning: model {model}, snapshot {snapshot.label}: {note}")
         images[method] = np.array(per_snapshot)
-    atomic.save_npz(snakemake.output.images, **images)
-    stages = [stage_name(s) for s in snapshots]
+    test_images, test_labels = load_mnist(Path(snakemake.input.test_images).parent, "t10k")
+    accuracies = [accuracy(s.net, test_images, test_labels) for s in snapshots]
+    atomic.save_npz(snakemake.output.images, test_accuracy=accuracies, **images)
+    stages = [
+        f"{stage_name(snapshot)}\ntest accuracy {test_accuracy:.2f}"
+        for snapshot, test_accuracy in zip(snapshots, accuracies, strict=True)
+    ]
     title = f"{model}: what the network imagines as it trains"
     figures.evolution_figure(stages, images, snakemake.output.figure, title=title)
     say(f"{model}: wrote {', '.join(snakemake.output)}")

@@ -12,6 +12,7 @@ One module per concern:
 - ``quality``   scores of backqueried images
 - ``figures``   deterministic figures, and the check of the committed ones
 - ``sweep``     expanding a compact sweep into named models, and its summary
+- ``claim``     the claim study: does a clearer backquery mean a better network?
 - ``atomic``, ``errors``, ``rules``: atomic outputs, the error types, rule-script plumbing
 """
 

@@ -16,9 +16,26 @@ one of :mod:`mnistnn.network`: ``h = sigmoid(x @ W1 - v1)``, ``y = sigmoid(h @ W
 - ``mixture``: the same, with one Gaussian per cluster of training images:
   optimise from the centres of the few clusters whose centre image is
   already closest to the target, and keep the lowest objective.
+- ``posterior``: Bayes' rule.  The unlabelled training images ``x_i`` are
+  the prior; the network's outputs, normalised to sum 1 over the ten digits,
+  are the likelihood ``p(d | x) = y_d(x) / sum_e y_e(x)``.  The image of digit
+  ``d`` is the posterior mean ``E[x | d] = sum_i p(d | x_i) x_i / sum_i p(d | x_i)``:
+  the average training image, each weighted by how much the network takes it
+  for a ``d``.  This is a backquery in the plain sense: it goes from a label
+  to an image through the network alone (Bayes' rule inverts the network,
+  the data set is the prior), and an untrained network, whose outputs hardly
+  depend on the image, gives nearly the mean of all images for every digit.
+  A general label vector ``t`` is read as evidence above its floor: digit
+  ``d`` gets the weight ``w_d = t_d - min(t)`` and image ``x_i`` the weight
+  ``sum_d w_d p(d | x_i)``.  The book's targets put 0.01 on every digit a
+  label is *not*, so the usual label vector of ``d`` gives exactly ``E[x | d]``
+  and ``three_or_eight`` weighs 3 and 8 equally; a vector with all values
+  equal singles out no digit and is refused.  One float32 forward pass over
+  the training images serves all ten digits (:func:`backquery_digits`).
 
 The image prior (:class:`ImagePrior`) is fitted to the training images
-without their labels, so no method learns anything about a digit except
+without their labels, and ``posterior`` weighs the training images by the
+network's outputs alone, so no method learns anything about a digit except
 through the network.  Only :func:`mean_images`, the reference that a method
 is compared against, reads labels.
 
@@ -52,7 +69,7 @@ from mnistnn.network import (
 )
 
 #: Every label-free method, in the order figures and tables show them.
-METHODS = ("seed", "pinv", "actmax", "prior", "mixture")
+METHODS = ("seed", "pinv", "actmax", "prior", "mixture", "posterior")
 
 #: Pixel range of a backqueried image: the range the book rescales into.
 LOW, HIGH = 0.01, 0.99
@@ -70,6 +87,7 @@ DEFAULT_SETTINGS = {
     # weight of each cluster's penalty 0.5 * sum((z - centre) ** 2 / spread);
     # starts: how many clusters to optimise from
     "mixture": {"weight": 0.02, "iterations": 300, "starts": 4},
+    "posterior": {},
 }
 
 #: Image side: the 784 pixels are a 28 x 28 image in row-major order.
@@ -515,17 +533,89 @@ def method_settings(method: str, settings: dict) -> dict:
     return {**DEFAULT_SETTINGS[method], **settings}
 
 
+#: The float32 input of each uint8 pixel value: a table look-up is faster than the arithmetic.
+_PIXEL_INPUTS32 = scale_pixels(np.arange(256)).astype(np.float32)
+
+
+def network_inputs(images_u8: np.ndarray) -> np.ndarray:
+    """uint8 images ``(n, 784)`` as float32 network inputs, for :func:`posterior` to reuse.
+
+    A job that backqueries many networks converts the training images once.
+    """
+    return _PIXEL_INPUTS32[images_u8]
+
+
+def _float32_chunks(train_images: np.ndarray, chunk: int = 10000):
+    """``(start, float32 inputs)`` for consecutive chunks of uint8 images or of float32 inputs."""
+    for start in range(0, len(train_images), chunk):
+        block = train_images[start : start + chunk]
+        yield start, block if block.dtype == np.float32 else network_inputs(block)
+
+
+def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
+    """The network's outputs ``(n, 10)`` for the training images, each row summing to 1.
+
+    ``p(d | x)`` of the ``posterior`` method: one float32 forward pass, a
+    chunk of images at a time, returned as float64.  ``train_images`` are
+    uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
+    """
+    net32 = net.astype(np.float32)
+    result = np.empty((len(train_images), N_OUTPUTS))
+    for start, inputs in _float32_chunks(train_images):
+        output = feedforward(net32, inputs)[1].astype(np.float64)
+        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
+    return result
+
+
+def evidence_weights(targets: np.ndarray) -> np.ndarray:
+    """Each label vector's weight per digit ``(m, 10)``: its values above its smallest.
+
+    Raises :class:`BackqueryError` for a vector whose values are all equal:
+    it singles out no digit.
+    """
+    targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+    weights = targets - targets.min(axis=1, keepdims=True)
+    if not np.all(weights.max(axis=1) > 0):
+        raise BackqueryError(
+            "posterior: a label vector whose values are all equal singles out no digit"
+        )
+    return weights
+
+
+def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np.ndarray:
+    """Posterior-mean images ``(m, 784)`` of label vectors ``targets`` ``(m, 10)``.
+
+    Image ``x_i`` of ``train_images`` (uint8 ``(n, 784)``, or their float32
+    :func:`network_inputs`) weighs ``sum_d w_d p(d | x_i)``
+    (:func:`evidence_weights`, :func:`normalised_outputs`); the result is the
+    weighted mean of the scaled images (summed in float32), clipped into
+    [0.01, 0.99] like every method's.  No label of a training image is involved.
+    """
+    weights = normalised_outputs(net, train_images) @ evidence_weights(targets).T  # (n, m)
+    totals = weights.sum(axis=0)
+    if not np.all(totals > 0):
+        raise BackqueryError("posterior: the network gives a label probability 0 on every image")
+    sums = np.zeros((weights.shape[1], N_INPUTS))
+    weights32 = (weights / totals).astype(np.float32)
+    for start, inputs in _float32_chunks(train_images):
+        sums += weights32[start : start + len(inputs)].T @ inputs
+    return np.clip(sums, LOW, HIGH)
+
+
 def backquery(
     net: Network,
     target,
     method: str,
     settings: dict | None = None,
     image_prior: ImagePrior | None = None,
+    train_images: np.ndarray | None = None,
 ) -> np.ndarray:
     """Run ``net`` backwards from label vector ``target`` with ``method``; returns ``(784,)``.
 
     ``settings`` holds that method's settings (missing keys take
-    :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``.
+    :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``,
+    ``posterior`` the training images (uint8 ``(n, 784)`` or their float32
+    :func:`network_inputs`; never their labels).
     """
     chosen = method_settings(method, settings or {})
     target = check_label_vector(target, "target")
@@ -535,6 +625,10 @@ def backquery(
         return pinv(net, target)
     if method == "actmax":
         return actmax(net, target, **chosen)
+    if method == "posterior":
+        if train_images is None:
+            raise BackqueryError("method 'posterior' needs the training images, none were given")
+        return posterior(net, target, train_images)[0]
     if image_prior is None:
         raise BackqueryError(f"method {method!r} needs an image prior, none was given")
     if method == "prior":
@@ -547,17 +641,24 @@ def backquery_digits(
     method: str,
     settings: dict | None = None,
     image_prior: ImagePrior | None = None,
+    train_images: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """:func:`backquery` of every digit's :func:`label_vector`: images ``(10, 784)``.
 
-    Also returns a note for each digit whose optimisation stopped at its
+    ``posterior`` makes one forward pass over the training images for all
+    ten.  Also returns a note for each digit whose optimisation stopped at its
     iteration cap (:class:`NotConvergedWarning`), for the job's log.
     """
+    if method == "posterior" and train_images is not None:
+        method_settings(method, settings or {})
+        targets = np.array([label_vector(digit) for digit in range(N_OUTPUTS)])
+        return posterior(net, targets, train_images), []
     images, notes = [], []
     for digit in range(N_OUTPUTS):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NotConvergedWarning)
-            images.append(backquery(net, label_vector(digit), method, settings, image_prior))
+            target = label_vector(digit)
+            images.append(backquery(net, target, method, settings, image_prior, train_images))
         for warning in caught:
             if issubclass(warning.category, NotConvergedWarning):
                 notes.append(f"{method}, digit {digit}: {warning.message}")

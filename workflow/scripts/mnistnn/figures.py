@@ -328,6 +328,47 @@ def evolution_figure(
     digit_grid(rows, path, title=title, column_title="digit asked for")
 
 
+def examples_figure(
+    images: np.ndarray,
+    sure: np.ndarray,
+    mistaken: np.ndarray,
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    path: str | Path,
+    title: str | None = None,
+) -> None:
+    """Training images by digit: those the network is surest of, then those it mistakes for it.
+
+    ``images`` ``(n, 784)`` are scaled training images, ``labels`` and
+    ``probabilities`` ``(n, 10)`` their labels and the network's normalised
+    outputs; ``sure`` and ``mistaken`` are the ``(10, count)`` indices of
+    :func:`mnistnn.quality.dataset_examples` (``-1``: none, left blank).
+    """
+    rows = []
+    for heading, table, with_label in (
+        ("surest: labelled as the column's digit", sure, False),
+        ("taken for the column's digit, labelled otherwise", mistaken, True),
+    ):
+        for rank in range(table.shape[1]):
+            picks = table[:, rank]
+            row_images = np.array([images[i] if i >= 0 else np.zeros(784) for i in picks])
+            notes = [
+                ""
+                if i < 0
+                else f"label {labels[i]}"
+                if with_label
+                else f"p {probabilities[i, d]:.2f}"
+                for d, i in enumerate(picks)
+            ]
+            rows.append(Row(f"#{rank + 1}", row_images, notes, heading if rank == 0 else None))
+    footnote = (
+        "p: the network's output for the column's digit, normalised over the ten digits.\n"
+        "label: the image's training label.  Both kinds are ordered by p, the surest first;\n"
+        "a blank: fewer such images."
+    )
+    digit_grid(rows, path, title=title, column_title="digit", footnote=footnote)
+
+
 @_styled
 def hidden_units_figure(W1, path: str | Path, title: str | None = None) -> None:
     """Every hidden unit's first-layer weights ``W1[:, j]`` as a 28 x 28 tile, near-square grid.
@@ -434,6 +475,75 @@ def training_figure(history: "pd.DataFrame", path: str | Path, title: str | None
         ax.set_xticks(epochs)
         ax.grid(color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=13)
+    save_figure(fig, path)
+
+
+#: How the claim figure names its scores on the y axes.
+CLARITY_AXES = {
+    "knn_share": "share of the 10 nearest real digits\nthat are the digit asked for",
+    "template_corr": "correlation with the\ndigit's mean image",
+}
+
+
+@_styled
+def clarity_vs_accuracy_figure(
+    table: "pd.DataFrame",
+    path: str | Path,
+    scores: Sequence[str] = ("knn_share", "template_corr"),
+    title: str | None = None,
+) -> None:
+    """Clarity against test accuracy: a column per method, a row per score.
+
+    ``table`` has one row per network and method: columns method,
+    hidden_nodes, seed, samples_seen, test_accuracy and each of ``scores``
+    (a network's mean over the ten digits).  Each training run (hidden size
+    and seed) is one line through its snapshots in training order; the
+    colour tells the hidden size, the line style the seed.
+    """
+    methods = list(dict.fromkeys(table["method"]))
+    sizes = sorted(set(table["hidden_nodes"]))
+    seeds = sorted(set(table["seed"]))
+    colours = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(sizes)))
+    styles = ["-", "--", ":", "-."]
+    fig = new_figure(260 * len(methods) + 120, 300 * len(scores) + 150)
+    axes = np.atleast_2d(fig.subplots(len(scores), len(methods), sharex=True, squeeze=False))
+    fig.subplots_adjust(left=0.08, right=0.99, top=0.84, bottom=0.17, wspace=0.25, hspace=0.12)
+    for column, method in enumerate(methods):
+        per_method = table[table["method"] == method]
+        for row, score in enumerate(scores):
+            ax = axes[row, column]
+            for (hidden, seed), run in per_method.groupby(["hidden_nodes", "seed"], sort=True):
+                run = run.sort_values("samples_seen")
+                ax.plot(
+                    run["test_accuracy"],
+                    run[score],
+                    color=colours[sizes.index(hidden)],
+                    linestyle=styles[seeds.index(seed) % len(styles)],
+                    marker="o",
+                    markersize=3,
+                    linewidth=1.2,
+                    label=f"{hidden} hidden" if seed == seeds[0] else None,
+                )
+            ax.grid(color="0.9")
+            ax.spines[["top", "right"]].set_visible(False)
+            if row == 0:
+                ax.set_title(method, fontsize=12)
+            if column == 0:
+                ax.set_ylabel(CLARITY_AXES.get(score, score), fontsize=9)
+            if row == len(scores) - 1:
+                ax.set_xlabel("test accuracy")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    seed_note = ", ".join(f"seed {s}: {styles[i % len(styles)]}" for i, s in enumerate(seeds))
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=len(sizes),
+        frameon=False,
+        title=f"each line is one training run, initial weights to trained ({seed_note})",
+    )
     if title:
         fig.suptitle(title, fontsize=13)
     save_figure(fig, path)

@@ -179,7 +179,7 @@ class Hyperparameters:
     train_thresholds: bool = True
     shuffle: bool = False
     seed: int = 1
-    #: samples seen within the first epoch at which to keep a snapshot
+    #: samples seen (counted across epochs) at which to keep a snapshot
     snapshots: tuple[int, ...] = ()
 
 
@@ -207,9 +207,14 @@ def epoch_order(n_samples: int, epoch: int, hyper: Hyperparameters) -> np.ndarra
     return np.random.default_rng([hyper.seed, epoch]).permutation(n_samples)
 
 
-def snapshot_points(n_samples: int, hyper: Hyperparameters) -> list[int]:
-    """Sorted positions inside the first epoch at which to take a snapshot."""
-    return sorted(p for p in set(hyper.snapshots) if 0 < p < n_samples)
+def snapshot_points(n_samples: int, epoch: int, hyper: Hyperparameters) -> list[int]:
+    """Sorted positions inside ``epoch`` (1-based) at which to take a snapshot.
+
+    ``hyper.snapshots`` counts samples seen since the start of training, across
+    epochs; the end of an epoch is not among them (its snapshot is always taken).
+    """
+    before = (epoch - 1) * n_samples
+    return sorted(p - before for p in set(hyper.snapshots) if 0 < p - before < n_samples)
 
 
 def train(
@@ -234,7 +239,8 @@ def train(
     n_samples = len(images)
     for epoch in range(1, hyper.epochs + 1):
         order = epoch_order(n_samples, epoch, hyper)
-        cuts = snapshot_points(n_samples, hyper) if epoch == 1 else []
+        cuts = snapshot_points(n_samples, epoch, hyper)
+        before = (epoch - 1) * n_samples
         started = time.perf_counter()
         total_loss = 0.0
         for start, stop in zip([0, *cuts], [*cuts, n_samples], strict=True):
@@ -248,7 +254,8 @@ def train(
                 hyper.train_thresholds,
             )
             if stop < n_samples:
-                result.snapshots.append(Snapshot(f"sample{stop}", stop, net.astype(np.float64)))
+                seen = before + stop
+                result.snapshots.append(Snapshot(f"sample{seen}", seen, net.astype(np.float64)))
         seconds = time.perf_counter() - started
         exported = net.astype(np.float64)
         result.snapshots.append(Snapshot(f"epoch{epoch}", epoch * n_samples, exported))

@@ -63,10 +63,15 @@ class KnnJudge:
         query_norms = np.sum(raw**2, axis=1)[:, np.newaxis]
         return scale**2 * np.maximum(query_norms - 2.0 * cross + self.squared_norms, 0.0)
 
+    def neighbour_labels(self, images: np.ndarray, k: int | None = None) -> np.ndarray:
+        """Labels ``(m, k)`` of the ``k`` (default: the judge's) nearest training images."""
+        k = self.k if k is None else k
+        distances = self.squared_distances(images)
+        return np.array([self.labels[nearest(row, k)] for row in distances])
+
     def predict(self, images: np.ndarray) -> np.ndarray:
         """The judged digit ``(m,)`` of each scaled image ``(m, 784)``."""
-        distances = self.squared_distances(images)
-        return np.array([self.vote(self.labels[nearest(row, self.k)]) for row in distances])
+        return np.array([self.vote(labels) for labels in self.neighbour_labels(images)])
 
     @staticmethod
     def vote(labels: np.ndarray) -> int:
@@ -140,3 +145,31 @@ def summary_table(quality: pd.DataFrame) -> pd.DataFrame:
             "mean_target_output": grouped["target_output"].mean(),
         }
     ).reset_index()
+
+
+def dataset_examples(
+    probabilities: np.ndarray, labels: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each digit, the training images the network is surest of, and those it mistakes for it.
+
+    ``probabilities`` ``(n, 10)`` are the network's normalised outputs for
+    the training images, ``labels`` ``(n,)`` their labels.  Returns two
+    ``(10, count)`` index arrays: ``sure[d]``, the images labelled ``d`` with
+    the highest ``p(d | x)``; ``mistaken[d]``, the images the network reads as
+    ``d`` (their highest output) although labelled otherwise, the surest
+    first, ``-1`` where there are fewer than ``count``.  Ties go to the
+    earlier image.
+    """
+    labels = np.asarray(labels)
+    predicted = np.argmax(probabilities, axis=1)
+    sure = np.full((N_OUTPUTS, count), -1)
+    mistaken = np.full((N_OUTPUTS, count), -1)
+    for digit in range(N_OUTPUTS):
+        for table, chosen in (
+            (sure, labels == digit),
+            (mistaken, (predicted == digit) & (labels != digit)),
+        ):
+            candidates = np.flatnonzero(chosen)
+            order = np.argsort(-probabilities[candidates, digit], kind="stable")[:count]
+            table[digit, : len(order)] = candidates[order]
+    return sure, mistaken

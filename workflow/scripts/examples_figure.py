@@ -1,0 +1,30 @@
+"""Rule examples_figure: the training images the network is surest of, and those it mistakes."""
+
+from pathlib import Path
+
+from mnistnn import figures
+from mnistnn.backquery import normalised_outputs
+from mnistnn.idx import load_mnist
+from mnistnn.network import scale_pixels
+from mnistnn.params import read_params
+from mnistnn.quality import dataset_examples
+from mnistnn.rules import run_rule
+
+#: examples of each kind per digit
+COUNT = 3
+
+
+def main(say):
+    model = snakemake.wildcards.model
+    net = read_params(Path(snakemake.input.params[0]).parent)
+    images, labels = load_mnist(Path(snakemake.input.train_images).parent, "train")
+    probabilities = normalised_outputs(net, images)
+    sure, mistaken = dataset_examples(probabilities, labels, COUNT)
+    title = f"{model}: training images it is surest of, and those it mistakes for each digit"
+    figures.examples_figure(
+        scale_pixels(images), sure, mistaken, labels, probabilities, snakemake.output[0], title
+    )
+    say(f"{model}: wrote {snakemake.output[0]}")
+
+
+run_rule(main, snakemake.log[0])
