@@ -100,11 +100,12 @@ def test_a_name_cannot_close_the_data_script(tmp_path):
 def test_quality_csv_is_read_per_method_in_digit_order(tmp_path):
     path = tmp_path / "quality.csv"
     header = "method,digit,target_output,self_recognized,template_corr,template_best,knn_recognized"
-    rows = [f"seed,{d},0.{d},{d == 3},0.5,False,True" for d in reversed(range(10))]
+    rows = [f"seed,{d},0.{d},{int(d == 3)},0.5,0,1" for d in reversed(range(10))]
     path.write_text("\n".join([header, *rows]) + "\n")
     scores = explorer.read_quality(path)["seed"]
     assert [s["target_output"] for s in scores] == [d / 10 for d in range(10)]
     assert [s["self_recognized"] for s in scores] == [d == 3 for d in range(10)]
+    assert not any(s["template_best"] for s in scores) and all(s["knn_recognized"] for s in scores)
 
 
 @pytest.mark.parametrize(
@@ -118,8 +119,13 @@ def test_quality_csv_is_read_per_method_in_digit_order(tmp_path):
         ),
         (
             "method,digit,target_output,self_recognized,template_corr,template_best,"
-            "knn_recognized\nseed,0,0.5,True,0.5,True,True\n",
+            "knn_recognized\nseed,0,0.5,1,0.5,1,1\n",
             "method seed does not have one row per digit 0-9",
+        ),
+        (
+            "method,digit,target_output,self_recognized,template_corr,template_best,"
+            "knn_recognized\nseed,0,0.5,yes,0.5,1,1\n",
+            "line 2: 'yes' is not a yes/no value",
         ),
     ],
 )

@@ -159,6 +159,13 @@ def test_explorer_page_for_trained_and_imported_models(pipeline, model, hidden):
     methods = ["seed", "pinv", "actmax", "prior", "mixture", "mean"]
     assert [method["name"] for method in data["methods"]] == methods
     assert [q["name"] for q in data["queries"]] == ["three_or_eight"]
+    quality = pd.read_csv(folder / f"results/{model}/backquery/quality.csv")
+    seed_scores = quality[quality["method"] == "seed"].sort_values("digit")
+    shown = data["methods"][0]["scores"]
+    assert [score["knn_recognized"] for score in shown] == seed_scores["knn_recognized"].tolist()
+    assert [score["target_output"] for score in shown] == pytest.approx(
+        seed_scores["target_output"].tolist(), rel=1e-12
+    )
     assert "wrote" in (folder / f"results/{model}/logs/explorer.log").read_text()
 
 

@@ -40,13 +40,23 @@ import numpy as np
 from mnistnn.errors import MnistnnError
 from mnistnn.network import N_INPUTS, N_OUTPUTS, Network
 
+
+def read_flag(text: str) -> bool:
+    """A yes/no value of ``quality.csv``: ``1`` or ``0`` as pandas writes it, or True/False."""
+    flags = {"1": True, "0": False, "true": True, "false": False}
+    try:
+        return flags[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{text!r} is not a yes/no value (1, 0, True or False)") from None
+
+
 #: The columns of ``quality.csv`` the page shows, with how to read each value.
 QUALITY_COLUMNS = {
     "target_output": float,
-    "self_recognized": lambda text: text == "True",
+    "self_recognized": read_flag,
     "template_corr": float,
-    "template_best": lambda text: text == "True",
-    "knn_recognized": lambda text: text == "True",
+    "template_best": read_flag,
+    "knn_recognized": read_flag,
 }
 
 #: Chromium's command line for tests and screenshots: headless, no sandbox
