@@ -325,9 +325,15 @@ def test_hidden_unit_chosen_by_keyboard_shows_its_parameters(browser, small_page
     tab = Tab(browser, path)
     tiles = tab.page.locator("#units button")
     assert tiles.count() == net.hidden_nodes
-    tiles.nth(6).focus()
-    tab.page.keyboard.press("Enter")
+    # one tab stop for the grid, on the chosen tile; the arrow keys move the choice
+    assert tab.page.locator('#units button[tabindex="0"]').count() == 1
+    tab.page.get_by_role("button", name="Clear the pad").focus()
+    tab.page.keyboard.press("Tab")  # past the disabled send-back button, into the grid
+    assert tab.run("document.activeElement.dataset.unit") == "0"
+    for key in ["ArrowRight"] * 7 + ["ArrowLeft"]:
+        tab.page.keyboard.press(key)
     assert tiles.nth(6).get_attribute("aria-pressed") == "true"
+    assert tab.run("document.activeElement.dataset.unit") == "6"
     caption = tab.page.locator("#unit-caption").text_content()
     assert f"Hidden unit 7 of 16: threshold v1 = {net.v1[6]:.3f}" in caption
     shown = [float(v) for v in tab.page.locator("#unit-bars .bar-value").all_text_contents()]

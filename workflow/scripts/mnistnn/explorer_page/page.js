@@ -410,13 +410,16 @@
     for (const method of methods) {
       paintImage(method.canvas, method.images.subarray(digit * N_INPUTS, (digit + 1) * N_INPUTS));
       const score = method.scores ? method.scores[digit] : null;
-      method.caption.textContent = score
-        ? `output ${score.target_output.toFixed(2)}` +
-          `${score.self_recognized ? " · network ✓" : ""}` +
-          `${score.knn_recognized ? " · k-NN ✓" : ""}`
-        : method.name === "mean"
-          ? "reference: the digit's average training image"
-          : "not scored";
+      let parts = [method.name === "mean" ? "reference: the digit's average training image" : "not scored"];
+      if (score) {
+        parts = [`output ${score.target_output.toFixed(2)}`];
+        if (score.self_recognized) parts.push("network ✓");
+        if (score.knn_recognized) parts.push("k-NN ✓");
+      }
+      // each part on one line: "k-NN ✓" must not break at its hyphen
+      method.caption.replaceChildren(
+        ...parts.flatMap((part, i) => [i ? " · " : "", element("span", { class: "nowrap" }, part)])
+      );
     }
   }
 
@@ -621,13 +624,37 @@
       `Hidden unit ${j + 1} of ${H}: threshold v1 = ${v1[j].toFixed(3)}. ` +
       "Its weights to the ten outputs (right: it votes for the digit, left: against):";
     for (const tile of document.querySelectorAll("#units button")) {
-      tile.setAttribute("aria-pressed", String(Number(tile.dataset.unit) === j));
+      const chosen = Number(tile.dataset.unit) === j;
+      tile.setAttribute("aria-pressed", String(chosen));
+      tile.tabIndex = chosen ? 0 : -1;
     }
+  }
+
+  // Tiles in a row of the grid as laid out now (it depends on the screen's width).
+  function tilesPerRow(tiles) {
+    const top = tiles[0].offsetTop;
+    const index = tiles.findIndex((tile) => tile.offsetTop !== top);
+    return index < 0 ? tiles.length : index;
+  }
+
+  // One tab stop for the whole grid (the chosen tile); arrow keys, Home and End move within it.
+  function moveInGrid(event, tiles, j) {
+    const row = tilesPerRow(tiles);
+    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -row, ArrowDown: row };
+    let next;
+    if (event.key in moves) next = j + moves[event.key];
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = H - 1;
+    else return;
+    event.preventDefault();
+    if (next < 0 || next >= H) return;
+    selectUnit(next);
+    tiles[next].focus();
   }
 
   function buildUnits() {
     const container = document.getElementById("units");
-    const tiles = document.createDocumentFragment();
+    const tiles = [];
     for (let j = 0; j < H; j++) {
       const button = element("button", {
         type: "button",
@@ -635,14 +662,16 @@
         "data-unit": String(j),
         "aria-label": `Hidden unit ${j + 1}`,
         "aria-pressed": "false",
+        tabindex: "-1",
       });
       const canvas = element("canvas", { width: String(SIDE), height: String(SIDE) });
       paintWeights(canvas, unitWeights(j));
       button.append(canvas);
       button.addEventListener("click", () => selectUnit(j));
-      tiles.append(button);
+      button.addEventListener("keydown", (event) => moveInGrid(event, tiles, j));
+      tiles.push(button);
     }
-    container.append(tiles);
+    container.append(...tiles);
     selectUnit(0);
   }
 
