@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from mnistnn import atomic, explorer
-from mnistnn.images import load_method_images
 from mnistnn.params import read_params
 from mnistnn.rules import run_rule
 
@@ -11,7 +10,7 @@ from mnistnn.rules import run_rule
 def main(say):
     model = snakemake.wildcards.model
     net = read_params(Path(snakemake.input.params[0]).parent)
-    images = load_method_images(snakemake.input.images)
+    images = explorer.read_method_images(snakemake.input.images)
     quality = explorer.read_quality(snakemake.input.quality)
     data = explorer.page_data(model, net, images, quality, snakemake.params.queries)
     page = explorer.build_page(data)

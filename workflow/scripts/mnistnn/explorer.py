@@ -121,6 +121,26 @@ def read_quality(path: str | os.PathLike) -> dict[str, list[dict]]:
     return {method: [digits[d] for d in range(N_OUTPUTS)] for method, digits in scores.items()}
 
 
+def read_method_images(paths) -> dict[str, np.ndarray]:
+    """``{method: (10, 784)}`` from ``.../{method}/{digit}.npy`` paths, method by method.
+
+    Raises :class:`ExplorerError` naming the file that cannot be read as an
+    array of 784 values in [0, 1].
+    """
+    methods: dict[str, list] = {}
+    for path in map(Path, paths):
+        try:
+            image = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as error:
+            raise ExplorerError(f"{path}: cannot read as a .npy image: {error}") from None
+        if image.shape != (N_INPUTS,):
+            raise ExplorerError(f"{path}: an image of shape {image.shape}, expected (784,)")
+        if not (np.all(np.isfinite(image)) and image.min() >= 0.0 and image.max() <= 1.0):
+            raise ExplorerError(f"{path}: values outside [0, 1]")
+        methods.setdefault(path.parent.name, []).append(image)
+    return {method: np.array(images) for method, images in methods.items()}
+
+
 def check_method_images(images: dict[str, np.ndarray]) -> None:
     """Refuse a method whose images are not ``(10, 784)`` finite values in [0, 1]."""
     for method, array in images.items():
