@@ -410,12 +410,14 @@
     for (const method of methods) {
       paintImage(method.canvas, method.images.subarray(digit * N_INPUTS, (digit + 1) * N_INPUTS));
       const score = method.scores ? method.scores[digit] : null;
-      let parts = [method.name === "mean" ? "reference: the digit's average training image" : "not scored"];
-      if (score) {
-        parts = [`output ${score.target_output.toFixed(2)}`];
-        if (score.self_recognized) parts.push("network ✓");
-        if (score.knn_recognized) parts.push("k-NN ✓");
+      if (!score) {
+        method.caption.textContent =
+          method.name === "mean" ? "reference: the digit's average training image" : "not scored";
+        continue;
       }
+      const parts = [`output ${score.target_output.toFixed(2)}`];
+      if (score.self_recognized) parts.push("network ✓");
+      if (score.knn_recognized) parts.push("k-NN ✓");
       // each part on one line: "k-NN ✓" must not break at its hyphen
       method.caption.replaceChildren(
         ...parts.flatMap((part, i) => [i ? " · " : "", element("span", { class: "nowrap" }, part)])
