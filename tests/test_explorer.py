@@ -197,11 +197,11 @@ def browser():
 class Tab:
     """A browser tab on one page, recording every console error, page error and request."""
 
-    def __init__(self, browser, path: Path, width=1280, height=800):
+    def __init__(self, browser, path: Path, width=1280, height=800, **options):
         self.problems = []
         self.requests = []
         self.url = path.resolve().as_uri()
-        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.page = browser.new_page(viewport={"width": width, "height": height}, **options)
         self.page.on(
             "console",
             lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None,
@@ -335,6 +335,17 @@ def test_drawing_with_the_mouse_gives_pythons_outputs(browser, small_page):
     np.testing.assert_allclose(tab.image(), seed(net, label), rtol=0, atol=1e-6)
     tab.clear()
     assert tab.run("window.explorer.drawnInput()") is None
+    tab.check_clean()
+
+
+def test_a_finger_on_a_phone_draws_too(browser, small_page):
+    path, net = small_page
+    tab = Tab(browser, path, 390, 844, has_touch=True, is_mobile=True)
+    tab.page.locator("#pad").tap()  # touch events, turned into pointer events by the browser
+    pixels, _ = tab.drawn(net)
+    # a dot, fitted into 20 x 20 like any drawing: a round blob in the middle
+    field = pixels.reshape(28, 28)
+    assert field[14, 14] == 255 and field[0].sum() == 0 and np.count_nonzero(field) > 200
     tab.check_clean()
 
 

@@ -272,8 +272,8 @@
     const minY = Math.min(...ys);
     const spanX = Math.max(...xs) - minX;
     const spanY = Math.max(...ys) - minY;
-    // a dot or a tiny scribble still gets a width, as if drawn a tenth of the pad's size
-    const size = Math.max(spanX, spanY, 0.1);
+    // a dot has no extent: give it one unit, so that it is drawn as a round blob
+    const size = Math.max(spanX, spanY, 1);
     const lineWidth = (BRUSH * size) / (BOX - BRUSH);
     const zoom = 280 / (size + lineWidth); // about ten raster pixels per field pixel
     const width = Math.ceil((spanX + lineWidth) * zoom) + 2;
