@@ -6,13 +6,14 @@ It holds what the pipeline wrote for one model and nothing else:
 
 - the four parameter arrays (:mod:`mnistnn.params` conventions: ``W1``
   ``(784, H)``, ``W2`` ``(H, 10)``, ``v1`` ``(H,)``, ``v2`` ``(10,)``), each
-  as little-endian float64, row-major, base64: the page's backquery and forward
-  pass compute with exactly the exported numbers, so they agree with
-  :func:`mnistnn.backquery.seed` and :func:`mnistnn.network.feedforward` to
-  rounding error (about 1e-15);
-- the precomputed images of the other methods, ``{method: (10, 784)}`` in
-  [0, 1], as little-endian float32 base64 (they are only drawn, never computed
-  with; float32 keeps the page a quarter smaller);
+  little-endian, row-major, base64, as float32 when every value of the array is
+  exactly a float32 (as for a model trained here: the trainer works in
+  float32), else as float64.  Either way the page computes in float64 with
+  exactly the exported numbers, so it agrees with :func:`mnistnn.backquery.seed`
+  and :func:`mnistnn.network.feedforward` to rounding error (about 1e-15);
+- the precomputed images of the other methods, ``{method: (10, 784)}``, as
+  the grey levels their PNGs show (uint8 ``round(255 * (1 - value))``, dark =
+  high), base64: they are only drawn, never computed with;
 - their scores, the rows of ``quality.csv`` per method, in digit order;
 - the config's extra label vectors (``queries``), offered as presets.
 
@@ -91,6 +92,24 @@ def decode_array(text: str, dtype, shape) -> np.ndarray:
     )
 
 
+def encode_parameters(array: np.ndarray) -> dict:
+    """``{"dtype", "data"}``: float32 when that is exact for every value, else float64.
+
+    A model trained here holds float32 values (written as float64), so its page
+    is half the size, which keeps it small enough for the report to show inline
+    (browsers limit the length of the data URL the report opens it with).
+    """
+    array = np.asarray(array, dtype=np.float64)
+    exact = np.array_equal(array.astype(np.float32).astype(np.float64), array)
+    dtype = "float32" if exact else "float64"
+    return {"dtype": dtype, "data": encode_array(array, dtype)}
+
+
+def grey_levels(images: np.ndarray) -> np.ndarray:
+    """uint8 grey levels of images in [0, 1], as :func:`mnistnn.images.digit_png` draws them."""
+    return np.rint(255.0 * (1.0 - np.clip(images, 0.0, 1.0))).astype(np.uint8)
+
+
 def read_quality(path: str | os.PathLike) -> dict[str, list[dict]]:
     """``{method: [scores of digit 0, ..., digit 9]}`` from a ``quality.csv``.
 
@@ -167,14 +186,11 @@ def page_data(
     return {
         "model": model,
         "hidden_nodes": net.hidden_nodes,
-        "W1": encode_array(net.W1, np.float64),
-        "W2": encode_array(net.W2, np.float64),
-        "v1": encode_array(net.v1, np.float64),
-        "v2": encode_array(net.v2, np.float64),
+        **{name: encode_parameters(array) for name, array in net._asdict().items()},
         "methods": [
             {
                 "name": method,
-                "images": encode_array(images, np.float32),
+                "grey": encode_array(grey_levels(images), np.uint8),
                 "scores": quality.get(method),
             }
             for method, images in method_images.items()

@@ -32,14 +32,20 @@
     return new ArrayType(bytes.buffer);
   }
 
+  // A parameter array as float64, from float32 (exact: every float32 is a float64) or float64.
+  function decodeParameters(array) {
+    if (array.dtype === "float64") return decode(array.data, Float64Array);
+    return Float64Array.from(decode(array.data, Float32Array));
+  }
+
   const H = data.hidden_nodes;
-  const W1 = decode(data.W1, Float64Array);
-  const W2 = decode(data.W2, Float64Array);
-  const v1 = decode(data.v1, Float64Array);
-  const v2 = decode(data.v2, Float64Array);
+  const W1 = decodeParameters(data.W1);
+  const W2 = decodeParameters(data.W2);
+  const v1 = decodeParameters(data.v1);
+  const v2 = decodeParameters(data.v2);
   const methods = data.methods.map((m) => ({
     name: m.name,
-    images: decode(m.images, Float32Array),
+    grey: decode(m.grey, Uint8Array),
     scores: m.scores,
   }));
 
@@ -318,15 +324,17 @@
     return Math.round(255 * (1 - Math.min(1, Math.max(0, value))));
   }
 
-  // Draw 784 values in [0, 1] on a 28 x 28 canvas as MNIST greys (dark = high).
-  function paintImage(canvas, values) {
+  // Draw 784 grey levels (0 black .. 255 white) on a 28 x 28 canvas.
+  function paintGrey(canvas, greys) {
     const context = canvas.getContext("2d");
     const picture = context.createImageData(SIDE, SIDE);
-    for (let i = 0; i < N_INPUTS; i++) {
-      const grey = greyOf(values[i]);
-      picture.data.set([grey, grey, grey, 255], 4 * i);
-    }
+    for (let i = 0; i < N_INPUTS; i++) picture.data.set([greys[i], greys[i], greys[i], 255], 4 * i);
     context.putImageData(picture, 0, 0);
+  }
+
+  // Draw 784 values in [0, 1] as MNIST greys (dark = high).
+  function paintImage(canvas, values) {
+    paintGrey(canvas, Array.from(values, greyOf));
   }
 
   // Draw weights on a red (positive) / white / blue (negative) scale, symmetric per image.
@@ -408,7 +416,7 @@
   function showMethods(digit) {
     document.getElementById("methods-digit").textContent = String(digit);
     for (const method of methods) {
-      paintImage(method.canvas, method.images.subarray(digit * N_INPUTS, (digit + 1) * N_INPUTS));
+      paintGrey(method.canvas, method.grey.subarray(digit * N_INPUTS, (digit + 1) * N_INPUTS));
       const score = method.scores ? method.scores[digit] : null;
       if (!score) {
         method.caption.textContent =
