@@ -474,7 +474,7 @@ def test_mnist_digits_pass_the_normalisation_unchanged(browser, book_page):
     )
     # twice as large, off centre, in a bigger raster: back to about the original
     large = np.zeros((90, 70))
-    large[7:63, 11:67] = np.kron(digits[1].reshape(28, 28) / 255, np.ones((2, 2)))
+    large[7:63, 11:67] = np.kron(digits[1].reshape(28, 28), np.ones((2, 2)))
     back = np.array(
         tab.run(
             "([d, w, h]) => window.explorer.normalise(d, w, h)", [large.ravel().tolist(), 70, 90]

@@ -147,7 +147,7 @@
 
   // ---- normalising a raster the way MNIST was made ---------------------------------------
 
-  // The ink's bounding box of a raster (values 0..1 or 0..255, row by row), or null.
+  // The ink's bounding box of a raster (row by row), or null when it has no ink.
   function inkBox(pixels, width, height) {
     let top = height;
     let bottom = -1;
@@ -207,8 +207,8 @@
     return result;
   }
 
-  // MNIST's normalisation of a raster of ink (values 0..1, row by row): returns the 784
-  // whole pixels 0..255 of a 28 x 28 image.
+  // MNIST's normalisation of a raster of ink (pixel values 0..255, row by row): returns the
+  // 784 whole pixels 0..255 of a 28 x 28 image.
   //   1. Size: the ink's bounding box is resampled by area averaging so that its longer side
   //      is 20 pixels, keeping its aspect ratio. A 28 x 28 raster whose ink already fits in
   //      20 x 20 is MNIST-sized and keeps its pixels as they are.
@@ -235,7 +235,7 @@
       boxWidth = Math.max(1, Math.min(BOX, Math.round(box.width * scale)));
       boxHeight = Math.max(1, Math.min(BOX, Math.round(box.height * scale)));
       ink = resampleBox(pixels, width, box, boxWidth, boxHeight).map((v) =>
-        Math.min(255, Math.max(0, Math.round(v * 255)))
+        Math.min(255, Math.max(0, Math.round(v)))
       );
       left = Math.floor((SIDE - boxWidth) / 2);
       top = Math.floor((SIDE - boxHeight) / 2);
@@ -308,8 +308,9 @@
       context.stroke();
     }
     const rgba = context.getImageData(0, 0, width, height).data;
+    // the ink is black on transparent, so its opacity is the pixel value, 0..255
     const pixels = new Float64Array(width * height);
-    for (let i = 0; i < pixels.length; i++) pixels[i] = rgba[4 * i + 3] / 255;
+    for (let i = 0; i < pixels.length; i++) pixels[i] = rgba[4 * i + 3];
     return { pixels, width, height };
   }
 
