@@ -10,6 +10,8 @@ Playwright is missing; with ``CI`` set they fail instead.
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import numpy as np
 import pytest
 import yaml
 from conftest import REPO
+from PIL import Image
 from strokes import digit_strokes
 
 from mnistnn import explorer
@@ -189,6 +192,15 @@ def missing(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
     pytest.skip(reason)
+
+
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        missing("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no chromium"):
+        missing("no chromium")
 
 
 @pytest.fixture(scope="module")
@@ -423,6 +435,18 @@ def test_imported_parameter_files_give_a_working_page(browser, tmp_path):
     pixels, _ = tab.drawn(net)
     assert np.count_nonzero(pixels.reshape(28, 28).sum(axis=1)) == 20
     tab.check_clean()
+
+
+def test_screenshot_command_writes_a_png(browser, small_page, tmp_path):
+    """The README's command, run as one; the browser fixture only checks Chromium is there."""
+    path, _ = small_page
+    png = tmp_path / "explorer.png"
+    command = [sys.executable, "-m", "mnistnn.explorer", "screenshot", str(path), str(png)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    with Image.open(png) as picture:
+        assert picture.width == 1280 and picture.height > 1500  # the whole page
+    usage = subprocess.run(command[:-1], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "python -m mnistnn.explorer screenshot" in usage.stderr
 
 
 # --- real MNIST and a really trained network -----------------------------------------------
