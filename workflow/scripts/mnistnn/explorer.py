@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistnn.errors import MnistnnError
+from mnistnn.errors import ExplorerError
 from mnistnn.network import N_INPUTS, N_OUTPUTS, Network
 
 
@@ -73,10 +73,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-class ExplorerError(MnistnnError):
-    """An input of the explorer page is malformed (the message names the file)."""
 
 
 def encode_array(array, dtype) -> str:
@@ -261,9 +257,12 @@ def screenshot(page: str | os.PathLike, png: str | os.PathLike, width=1280, heig
             browser.close()
 
 
+USAGE = "usage: python -m mnistnn.explorer screenshot PAGE.html OUT.png"
+
+
 def main(arguments: list[str]) -> int:
     if len(arguments) != 3 or arguments[0] != "screenshot":
-        print(__doc__.split("Command line")[1].strip(), file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     screenshot(arguments[1], arguments[2])
     print(f"wrote {arguments[2]}")
