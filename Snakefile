@@ -10,6 +10,7 @@ Each stage is one rule file in workflow/rules/:
                quality
     montage    montage, montage_all                 results/{model}/montage.png
     figures    *_figure, figures                    results/{model}/*.png, results/figures/
+    explorer   explorer                             results/{model}/explorer.html
     sweep      sweep_summary                        results/sweep/
     claim      claim_run, claim_summary, claim      results/claim/ (only with target `claim`)
 """
@@ -31,6 +32,7 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/backquery.smk"
 include: "workflow/rules/montage.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/explorer.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/claim.smk"
 

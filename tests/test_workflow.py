@@ -163,6 +163,26 @@ def test_report_is_self_contained_and_shows_the_montage(pipeline):
     snakemake(folder, "--report", "results/report.html")
     html = (folder / "results/report.html").read_text()
     assert "montage.png" in html and len(html) > 100_000
+    assert "explorer.html" in html
+
+
+@pytest.mark.parametrize(("model", "hidden"), [("tiny", 12), ("foreign", 9)])
+def test_explorer_page_for_trained_and_imported_models(pipeline, model, hidden):
+    folder, _ = pipeline
+    page = (folder / f"results/{model}/explorer.html").read_text()
+    data = json.loads(page.split('id="explorer-data">')[1].split("</script>")[0])
+    assert data["model"] == model and data["hidden_nodes"] == hidden
+    methods = ["seed", "pinv", "actmax", "prior", "mixture", "mean"]
+    assert [method["name"] for method in data["methods"]] == methods
+    assert [q["name"] for q in data["queries"]] == ["three_or_eight"]
+    quality = pd.read_csv(folder / f"results/{model}/backquery/quality.csv")
+    seed_scores = quality[quality["method"] == "seed"].sort_values("digit")
+    shown = data["methods"][0]["scores"]
+    assert [score["knn_recognized"] for score in shown] == seed_scores["knn_recognized"].tolist()
+    assert [score["target_output"] for score in shown] == pytest.approx(
+        seed_scores["target_output"].tolist(), rel=1e-12
+    )
+    assert "wrote" in (folder / f"results/{model}/logs/explorer.log").read_text()
 
 
 def test_import_of_a_malformed_folder_writes_nothing(pipeline, tiny_mnist, tmp_path):

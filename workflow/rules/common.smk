@@ -76,7 +76,7 @@ def param_files(folder):
 
 
 def model_outputs(model):
-    """What the run builds for one model: parameters, scores, backqueries and figures."""
+    """What the run builds for one model: parameters, scores, backqueries, figures, explorer."""
     outputs = param_files(f"results/{model}/params")
     outputs += [f"results/{model}/{name}" for name in MODEL_FILES]
     outputs += [f"results/{model}/queries/{name}.png" for name in config["queries"]]
@@ -94,6 +94,7 @@ MODEL_FILES = [
     "hidden_units.png",
     "similarity.png",
     "examples.png",
+    "explorer.html",
 ]
 TRAINED_MODEL_FILES = ["training.png", "evolution.png"]
 

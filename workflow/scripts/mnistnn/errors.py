@@ -23,3 +23,7 @@ class QueryError(MnistnnError):
 
 class BackqueryError(MnistnnError):
     """The network cannot be inverted as asked (for example a degenerate layer)."""
+
+
+class ExplorerError(MnistnnError):
+    """An input of the explorer page (quality.csv, a method's image) is malformed."""

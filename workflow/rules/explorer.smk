@@ -1,0 +1,20 @@
+rule explorer:
+    input:
+        params=param_files("results/{model}/params"),
+        quality="results/{model}/backquery/quality.csv",
+        images=method_images("results/{model}/backquery", methods_and_mean),
+    output:
+        report(
+            "results/{model}/explorer.html",
+            caption="../report/explorer.rst",
+            category="{model}",
+            subcategory="Explorer",
+        ),
+    log:
+        "results/{model}/logs/explorer.log",
+    conda:
+        "../envs/mnistnn.yaml"
+    params:
+        queries=config["queries"],
+    script:
+        "../scripts/explorer.py"

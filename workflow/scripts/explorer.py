@@ -1,0 +1,21 @@
+"""Rule explorer: one self-contained HTML page that runs the model backwards and forwards."""
+
+from pathlib import Path
+
+from mnistnn import atomic, explorer
+from mnistnn.params import read_params
+from mnistnn.rules import run_rule
+
+
+def main(say):
+    model = snakemake.wildcards.model
+    net = read_params(Path(snakemake.input.params[0]).parent)
+    images = explorer.read_method_images(snakemake.input.images)
+    quality = explorer.read_quality(snakemake.input.quality)
+    data = explorer.page_data(model, net, images, quality, snakemake.params.queries)
+    page = explorer.build_page(data)
+    atomic.write_text(snakemake.output[0], page)
+    say(f"{model}: wrote {snakemake.output[0]} ({len(page.encode()) / 1e6:.1f} MB)")
+
+
+run_rule(main, snakemake.log[0])
