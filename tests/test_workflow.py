@@ -10,6 +10,7 @@ import yaml
 from conftest import commit_everything, make_pipeline_copy, pipeline_config, snakemake
 
 from mnistnn import network as nw
+from mnistnn.backquery import METHODS
 from mnistnn.idx import load_mnist
 from mnistnn.params import PARAM_FILES, read_params, write_params
 
@@ -172,8 +173,7 @@ def test_explorer_page_for_trained_and_imported_models(pipeline, model, hidden):
     page = (folder / f"results/{model}/explorer.html").read_text()
     data = json.loads(page.split('id="explorer-data">')[1].split("</script>")[0])
     assert data["model"] == model and data["hidden_nodes"] == hidden
-    methods = ["seed", "pinv", "actmax", "prior", "mixture", "mean"]
-    assert [method["name"] for method in data["methods"]] == methods
+    assert [method["name"] for method in data["methods"]] == [*METHODS, "mean"]
     assert [q["name"] for q in data["queries"]] == ["three_or_eight"]
     quality = pd.read_csv(folder / f"results/{model}/backquery/quality.csv")
     seed_scores = quality[quality["method"] == "seed"].sort_values("digit")
