@@ -64,8 +64,16 @@ def sorted_keys(mapping):
 
 
 def model_settings(wildcards):
-    """The model's training settings, so that a changed value reruns the model."""
-    return sorted_keys(config["models"][wildcards.model])
+    """The model's training settings, so that a changed value reruns the model.
+
+    ``update_rule`` appears only when it is not the default ``exact``: the
+    settings of models trained before the key existed keep their text, so
+    adding the key retrains none of them.
+    """
+    settings = dict(config["models"][wildcards.model])
+    if settings.get("update_rule") == "exact":
+        del settings["update_rule"]
+    return sorted_keys(settings)
 
 
 def param_files(folder):
