@@ -4,18 +4,22 @@
 
 MNIST_FOLDER holds the four uncompressed IDX files (default ``resources/mnist``,
 which the pipeline's download rule fills).  Every trainer starts from the same
-initial network (784-200-10, seed 1, learning rate 0.1, thresholds trained),
-makes one pass over the first N training images in the file's order, and is
-then scored on the 10,000 test images.  The trainers:
+initial weights (784-200-10, seed 1, learning rate 0.1), makes one pass over
+the first N training images in the file's order, and is then scored on the
+10,000 test images.  The trainers:
 
-- the book's loop: Rashid's ``neuralNetwork.train`` as printed (column vectors
-  made per step with ``numpy.array(..., ndmin=2).T``, ``numpy.dot``, float64),
-  with this project's thresholds and true gradient so that its accuracy is
-  comparable.  The book also parses a CSV line per sample; this loop starts
-  from the uint8 images, which only makes it faster.  It is the reference.
-- this project's trainer for ``batch_size: 1`` and for the mini-batch preset
+- the book's loop: Rashid's ``neuralNetwork.train`` as printed, the book's own
+  algorithm (column vectors made per step with ``numpy.array(..., ndmin=2).T``,
+  ``numpy.dot``, float64, no thresholds, the output error back-propagated
+  without the output slope), from ``tests/rashid.py``, the transcription the
+  tests check ``update_rule: book`` against.  The book also parses a CSV line
+  per sample; this loop starts from the uint8 images, which only makes it
+  faster.  It is the reference.
+- this project's trainer with the book's rule and no thresholds (model
+  ``rashid``: the same algorithm, so the same accuracy), with the exact
+  gradient and thresholds (model ``book``), and for the mini-batch preset
   (:func:`mnistnn.kernels.choose_sgd`, what the ``train`` rule runs)
-- PyTorch with batch size 1, when ``import torch`` works
+- PyTorch with batch size 1, exact gradient and thresholds, when ``import torch`` works
 
 The first table gives samples per second, the seconds that rate makes for
 five epochs of 60,000 samples, the speed-up over the book's loop, the CPU time
@@ -24,8 +28,8 @@ per sample, and the test accuracy after the pass.  Each trainer runs
 Every trainer gets one core (BLAS too), as a ``train`` job with ``threads: 1``
 does.
 
-The second table trains two models in full through :func:`mnistnn.network.train`,
-as the ``train`` rule does: ``book`` (batch size 1, 5 epochs) and the
+The second table trains three models in full through :func:`mnistnn.network.train`,
+as the ``train`` rule does: ``rashid`` and ``book`` (batch size 1, 5 epochs) and the
 mini-batch preset of the config's comments (``--minibatch-*``).  It gives the
 time of the epochs' SGD (wall and CPU), the time ``train`` spends besides
 (each epoch's test accuracy, the snapshots), and the test accuracy of the
@@ -41,18 +45,20 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import platform
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numba
-import numpy
 import numpy as np
-from scipy.special import expit
 
 from mnistnn.idx import load_mnist
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import SGD, Hyperparameters, Network, accuracy, initial_network, train
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from rashid import BookNetwork, train_in_order
 
 HIDDEN_NODES = 200
 LEARNING_RATE = 0.1
@@ -64,61 +70,27 @@ EPOCHS = 5
 Run = Callable[[np.ndarray, np.ndarray, np.ndarray], Network]
 
 
-class BookNetwork:
-    """Rashid's ``neuralNetwork``, as in the book but for thresholds and the true gradient."""
-
-    def __init__(self, net: Network, learning_rate: float):
-        self.wih = net.W1.T.copy()
-        self.who = net.W2.T.copy()
-        self.bih = numpy.array(net.v1, ndmin=2).T
-        self.bho = numpy.array(net.v2, ndmin=2).T
-        self.lr = learning_rate
-        self.activation_function = lambda x: expit(x)
-
-    def train(self, inputs_list, targets_list):
-        inputs = numpy.array(inputs_list, ndmin=2).T
-        targets = numpy.array(targets_list, ndmin=2).T
-        hidden_inputs = numpy.dot(self.wih, inputs) - self.bih
-        hidden_outputs = self.activation_function(hidden_inputs)
-        final_inputs = numpy.dot(self.who, hidden_outputs) - self.bho
-        final_outputs = self.activation_function(final_inputs)
-        output_errors = targets - final_outputs
-        # the book back-propagates output_errors; the true gradient has the sigmoid's slope
-        output_deltas = output_errors * final_outputs * (1.0 - final_outputs)
-        hidden_errors = numpy.dot(self.who.T, output_deltas)
-        hidden_deltas = hidden_errors * hidden_outputs * (1.0 - hidden_outputs)
-        self.who += self.lr * numpy.dot(output_deltas, numpy.transpose(hidden_outputs))
-        self.wih += self.lr * numpy.dot(hidden_deltas, numpy.transpose(inputs))
-        self.bho -= self.lr * output_deltas
-        self.bih -= self.lr * hidden_deltas
-
-    def network(self) -> Network:
-        return Network(self.wih.T, self.who.T, self.bih.ravel(), self.bho.ravel())
-
-
 def book_loop(net: Network, learning_rate: float, batch_size: int) -> Run:
     book = BookNetwork(net, learning_rate)
-
-    def run(images, labels, order):
-        for index in order:
-            inputs = (numpy.asarray(images[index], dtype=float) / 255.0 * 0.99) + 0.01
-            targets = numpy.zeros(10) + 0.01
-            targets[int(labels[index])] = 0.99
-            book.train(inputs, targets)
-        return book.network()
-
-    return run
+    return lambda images, labels, order: train_in_order(book, images, labels, order)
 
 
-def project_trainer(net: Network, learning_rate: float, batch_size: int) -> Run:
-    sgd, dtype = choose_sgd(batch_size)
-    net = net.astype(dtype)
+def project_trainer(update_rule: str, train_thresholds: bool):
+    """A maker of runs of this project's trainer with ``update_rule`` and ``train_thresholds``."""
 
-    def run(images, labels, order):
-        sgd(net, images, labels, order, learning_rate, batch_size, True)
-        return net.astype(np.float64)
+    def make(net: Network, learning_rate: float, batch_size: int) -> Run:
+        sgd, dtype = choose_sgd(batch_size)
+        net = net.astype(dtype)
 
-    return run
+        def run(images, labels, order):
+            sgd(
+                net, images, labels, order, learning_rate, batch_size, train_thresholds, update_rule
+            )
+            return net.astype(np.float64)
+
+        return run
+
+    return make
 
 
 def pytorch(net: Network, learning_rate: float, batch_size: int) -> Run:
@@ -204,7 +176,7 @@ def main() -> None:
     start = initial_network(HIDDEN_NODES, SEED)
     print(
         f"{cpu_model()}, {os.cpu_count()} CPUs; Python {platform.python_version()}, "
-        f"NumPy {numpy.__version__}, numba {numba.__version__}; "
+        f"NumPy {np.__version__}, numba {numba.__version__}; "
         f"{len(order):,} samples from {args.mnist}, H={HIDDEN_NODES}"
     )
 
@@ -215,11 +187,13 @@ def main() -> None:
     )
 
     mb, mb_rate = args.minibatch_size, args.minibatch_learning_rate
-    preset_name = f"this project, batch {mb}, rate {mb_rate} (numba, float32)"
+    preset_name = f"this project, exact gradient, batch {mb}, rate {mb_rate} (numba, float32)"
+    book_rule, exact = project_trainer("book", False), project_trainer("exact", True)
     plan = [
-        ("book's loop (NumPy, float64), batch 1", book_loop, LEARNING_RATE, 1),
-        ("this project, batch 1 (numba, float32)", project_trainer, LEARNING_RATE, 1),
-        (preset_name, project_trainer, mb_rate, mb),
+        ("book's loop, book's rule (NumPy, float64), batch 1", book_loop, LEARNING_RATE, 1),
+        ("this project, book's rule, batch 1 (numba, float32)", book_rule, LEARNING_RATE, 1),
+        ("this project, exact gradient, batch 1 (numba, float32)", exact, LEARNING_RATE, 1),
+        (preset_name, exact, mb_rate, mb),
     ]
     if torch_available():
         plan.append(("PyTorch (float32), batch 1", pytorch, LEARNING_RATE, 1))
@@ -250,10 +224,14 @@ def main() -> None:
         )
 
     book = Hyperparameters(epochs=EPOCHS, snapshots=(500, 2000, 10000))
+    rashid = Hyperparameters(
+        epochs=EPOCHS, snapshots=book.snapshots, train_thresholds=False, update_rule="book"
+    )
     preset = Hyperparameters(
         learning_rate=mb_rate, epochs=args.minibatch_epochs, batch_size=mb, shuffle=True
     )
     models = {
+        f"rashid: book's rule, batch 1, rate {rashid.learning_rate}, {EPOCHS} epochs": rashid,
         f"book: batch 1, rate {book.learning_rate}, {book.epochs} epochs": book,
         f"preset: batch {mb}, rate {mb_rate}, {preset.epochs} epochs, shuffled": preset,
     }

@@ -96,6 +96,7 @@ CASES = {
     "seed -1": Case((*MODEL, "seed"), -1),
     "snapshot 0": Case((*MODEL, "snapshots", 0), 0),
     "train_thresholds 'no'": Case((*MODEL, "train_thresholds"), "no"),
+    "update_rule Book": Case((*MODEL, "update_rule"), "Book"),
     # label values of a query: strictly inside (0, 1), exactly 10 of them
     "label 0": Case((*QUERY, 3), 0),
     "label 1": Case((*QUERY, 3), 1),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.special
 from conftest import digit_like_images
+from rashid import BookNetwork, train_in_order
 
 from mnistnn import network as nw
 from mnistnn.network import Hyperparameters, Network
@@ -87,6 +88,44 @@ def test_one_sgd_step_moves_against_the_gradient(train_thresholds):
         assert np.allclose(net.v2, before.v2 - 0.1 * grad.v2)
     else:
         assert np.array_equal(net.v1, before.v1) and np.array_equal(net.v2, before.v2)
+
+
+def test_the_book_rule_in_float64_is_the_books_train_method():
+    """The NumPy reference with ``update_rule="book"`` against Rashid's code, transcribed:
+    the same float64 arithmetic in another order, so they agree to rounding."""
+    images, labels = tiny_data(100, 4)
+    order = np.random.default_rng(0).integers(0, 100, 500)
+    start = nw.initial_network(20, seed=3)
+    books = train_in_order(BookNetwork(start, 0.2), images, labels, order)
+    net = start.astype(np.float64)
+    nw.sgd_numpy(net, images, labels, order, 0.2, 1, False, "book")
+    for name, array, expected in zip(Network._fields, net, books, strict=True):
+        np.testing.assert_allclose(array, expected, rtol=0, atol=1e-13, err_msg=name)
+    assert np.abs(net.W2 - start.W2).max() > 0.1
+
+
+@pytest.mark.parametrize("update_rule", nw.UPDATE_RULES)
+def test_thresholds_move_as_weights_of_an_input_of_minus_one(update_rule):
+    """``sigmoid(x @ W - v)``: a threshold is the weight of one more input, fixed at -1, so
+    each rule moves it as it moves a weight, with the input's value -1 in place of ``x``."""
+    rng = np.random.default_rng(5)
+    images = rng.integers(1, 256, size=(1, 784), dtype=np.uint8)
+    net = small_network()
+    before = net.astype(np.float64)
+    hidden = nw.feedforward(before, nw.scale_pixels(images[0]))[0]
+    nw.sgd_numpy(
+        net, images, np.array([6], dtype=np.uint8), np.array([0]), 0.1, 1, True, update_rule
+    )
+    x = nw.scale_pixels(images[0])
+    np.testing.assert_allclose(net.v1 - before.v1, -(net.W1 - before.W1)[7] / x[7], rtol=1e-9)
+    np.testing.assert_allclose(net.v2 - before.v2, -(net.W2 - before.W2)[2] / hidden[2], rtol=1e-9)
+    assert np.abs(net.v1 - before.v1).max() > 1e-6
+
+
+def test_an_unknown_update_rule_is_refused():
+    images, labels = tiny_data(10, 0)
+    with pytest.raises(ValueError, match="update_rule must be one of exact, book, got 'Book'"):
+        nw.sgd_numpy(small_network(), images, labels, np.arange(10), 0.1, 1, True, "Book")
 
 
 def test_minibatch_step_sums_the_gradient_over_the_batch():

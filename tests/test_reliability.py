@@ -190,19 +190,36 @@ def dry_run(folder: Path, config: dict, tmp_path: Path) -> str:
     return run.stdout + run.stderr
 
 
-def test_changing_one_learning_rate_reruns_only_that_models_jobs(parallel, tmp_path):
+@pytest.mark.parametrize(("key", "value"), [("learning_rate", 0.4), ("update_rule", "book")])
+def test_changing_one_setting_reruns_only_that_models_jobs(parallel, tmp_path, key, value):
     config = yaml.safe_load((parallel / "config/config.yaml").read_text())
     assert "Nothing to be done" in dry_run(parallel, config, tmp_path)
-    config["models"]["b"]["learning_rate"] = 0.4
+    config["models"]["b"][key] = value
     printed = dry_run(parallel, config, tmp_path)
     assert planned_jobs(printed) == {("train", "b"), ("export_params", "b"), ("evaluate", "b")}
     assert "reason: Params have changed since last execution" in printed
 
 
-def test_reordering_a_models_keys_reruns_nothing(parallel, tmp_path):
+def test_reordering_a_models_keys_or_writing_out_a_default_reruns_nothing(parallel, tmp_path):
     config = yaml.safe_load((parallel / "config/config.yaml").read_text())
     config["models"]["b"] = dict(reversed(config["models"]["b"].items()))
+    config["models"]["b"]["update_rule"] = "exact"
+    config["models"]["b"]["analysis"] = "montage"  # what is built from it, not its training
     assert planned_jobs(dry_run(parallel, config, tmp_path)) == set()
+
+
+def test_a_montage_only_model_gets_its_backqueries_and_montage_but_no_analysis(parallel):
+    config = yaml.safe_load((parallel / "config/config.yaml").read_text())
+    config["models"]["b"]["analysis"] = "montage"
+    config_file = parallel / "montage_only.yaml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
+    run = snakemake(parallel, "--dry-run", "--configfile", str(config_file))
+    planned = planned_jobs(run.stdout + run.stderr)
+    assert {rule for rule, model in planned if model == "b"} == {"backquery", "montage"}
+    assert {"quality", "control_params", "evolution_figure"} <= {
+        rule for rule, model in planned if model == "a"
+    }
+    assert ("montage_all", None) in planned
 
 
 # --- a degenerate network, at the job level ------------------------------------------------------

@@ -65,8 +65,18 @@ def sorted_keys(mapping):
 
 
 def model_settings(wildcards):
-    """The model's training settings, so that a changed value reruns the model."""
-    return sorted_keys(config["models"][wildcards.model])
+    """The model's training settings, so that a changed value reruns the model.
+
+    ``analysis`` says what is built from the trained model, not how it is
+    trained, so it is left out.  ``update_rule`` appears only when it is not
+    the default ``exact``: the settings of models trained before the key
+    existed keep their text, so adding the key retrains none of them.
+    """
+    settings = dict(config["models"][wildcards.model])
+    settings.pop("analysis", None)
+    if settings.get("update_rule") == "exact":
+        del settings["update_rule"]
+    return sorted_keys(settings)
 
 
 def param_files(folder):
@@ -76,19 +86,24 @@ def param_files(folder):
 
 
 def model_outputs(model):
-    """What the run builds for one model: parameters, scores, backqueries, figures, explorer."""
+    """What the run builds for one model: parameters, scores, backqueries, figures, explorer.
+
+    A trained model with ``analysis: montage`` gets no backquery scores and no
+    figures but its montage: it is there to be compared in ``results/montage.png``.
+    """
     outputs = param_files(f"results/{model}/params")
-    outputs += [f"results/{model}/{name}" for name in MODEL_FILES]
     outputs += [f"results/{model}/queries/{name}.png" for name in config["queries"]]
+    if config["models"].get(model, {}).get("analysis") == "montage":
+        return outputs + [f"results/{model}/{name}" for name in MONTAGE_FILES]
+    outputs += [f"results/{model}/{name}" for name in MODEL_FILES]
     if model in config["models"]:
         outputs += [f"results/{model}/{name}" for name in TRAINED_MODEL_FILES]
     return outputs
 
 
+MONTAGE_FILES = ["metrics.json", "confusion.csv", "montage.png"]
 MODEL_FILES = [
-    "metrics.json",
-    "confusion.csv",
-    "montage.png",
+    *MONTAGE_FILES,
     "backquery/quality.csv",
     "methods.png",
     "hidden_units.png",

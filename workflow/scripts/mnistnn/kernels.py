@@ -57,7 +57,7 @@ import functools
 import numpy as np
 from numba import njit, types
 
-from mnistnn.network import N_OUTPUTS, SGD, Network, scale_pixels
+from mnistnn.network import N_OUTPUTS, SGD, Network, backpropagates_error, scale_pixels
 
 #: ``PIXEL_INPUTS[p]`` is the network's float32 input for the pixel value ``p``
 PIXEL_INPUTS = scale_pixels(np.arange(256)).astype(np.float32)
@@ -79,6 +79,7 @@ KERNEL_SIGNATURE = types.float64(
     types.float64,  # learning_rate
     types.int64,  # batch_size
     types.boolean,  # train_thresholds
+    types.boolean,  # book_rule: back-propagate the output error (update_rule book)
 )
 
 # Cephes' expf: exp(x) = 2**k * exp(r), r = x - k * ln 2 with ln 2 in two parts
@@ -201,10 +202,11 @@ def _dot(a, b):
 
 
 @njit
-def _output_layer(W2T, v2, hidden, label, output, delta2, back, exponents):
+def _output_layer(W2T, v2, hidden, label, output, delta2, back, exponents, book_rule):
     """Forward and back through the output layer (``W2T = W2.T``); return the sample's loss.
 
-    Fill ``output``, ``delta2 = (y - t) * y * (1 - y)`` and ``back = W2 @ delta2``.
+    Fill ``output``, ``delta2 = (y - t) * y * (1 - y)`` and ``back = W2 @ delta2``, or
+    with ``book_rule`` the book's ``back = W2 @ (y - t)`` (``output`` then holds ``y - t``).
     """
     for m in range(v2.shape[0]):
         output[m] = _dot(W2T[m], hidden) - v2[m]
@@ -215,9 +217,12 @@ def _output_layer(W2T, v2, hidden, label, output, delta2, back, exponents):
         t = np.float32(0.99) if m == label else np.float32(0.01)
         loss += np.float32(0.5) * (t - y) * (t - y)
         delta2[m] = (y - t) * y * (np.float32(1.0) - y)
+        if book_rule:
+            output[m] = y - t
+    sent_back = output if book_rule else delta2
     back[:] = 0
     for m in range(v2.shape[0]):
-        weights, d = W2T[m], delta2[m]
+        weights, d = W2T[m], sent_back[m]
         for j in range(back.shape[0]):
             back[j] += weights[j] * d
     return loss
@@ -244,7 +249,18 @@ def _transpose(A, out):
 
 
 def _sgd_batches(
-    W1, W2, v1, v2, images, labels, order, pixel_inputs, learning_rate, batch_size, thresholds
+    W1,
+    W2,
+    v1,
+    v2,
+    images,
+    labels,
+    order,
+    pixel_inputs,
+    learning_rate,
+    batch_size,
+    thresholds,
+    book_rule,
 ):
     """SGD over the mini-batches of ``images[order]``; return the summed loss (see module doc)."""
     n_inputs, hidden_nodes = W1.shape
@@ -285,7 +301,9 @@ def _sgd_batches(
             h, step = hidden[s], step1[s]
             _sigmoid(net_input, h, exponents)
             label = labels[batch[s]]
-            total_loss += _output_layer(W2T, v2, h, label, output, delta2[s], step, exponents)
+            total_loss += _output_layer(
+                W2T, v2, h, label, output, delta2[s], step, exponents, book_rule
+            )
             for j in range(hidden_nodes):
                 step[j] = lr * (step[j] * h[j] * (np.float32(1.0) - h[j]))
                 step_sum[j] += step[j]
@@ -344,6 +362,7 @@ def sgd_fast(
     learning_rate: float,
     batch_size: int,
     train_thresholds: bool,
+    update_rule: str = "exact",
 ) -> float:
     """:func:`~mnistnn.network.sgd_numpy` on a float32 ``net``, compiled.
 
@@ -352,13 +371,22 @@ def sgd_fast(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     _check_float32(net)
+    book_rule = backpropagates_error(update_rule)
     images = np.ascontiguousarray(images, dtype=np.uint8)
     labels = np.ascontiguousarray(labels, dtype=np.uint8)
     order = np.ascontiguousarray(order, dtype=np.int64)
     _check_indexing(net, images, labels, order)
     kernel = compiled_kernel()
     return kernel(
-        *net, images, labels, order, PIXEL_INPUTS, learning_rate, batch_size, train_thresholds
+        *net,
+        images,
+        labels,
+        order,
+        PIXEL_INPUTS,
+        learning_rate,
+        batch_size,
+        train_thresholds,
+        book_rule,
     )
 
 

@@ -14,6 +14,14 @@ Training is stochastic gradient descent on that loss.  With ``batch_size=1``
 it takes one sample at a time, as the book does; with ``batch_size > 1`` the
 gradient is summed over each mini-batch.  Thresholds enter with a minus sign,
 so their gradient is minus the usual bias gradient.
+
+Two update rules (:data:`UPDATE_RULES`) differ only in what the output layer
+sends back to the hidden layer.  ``exact`` sends ``delta2 = (y - t) * y * (1 - y)``,
+the loss's derivative with respect to the output layer's net input, so every
+step follows the true gradient.  ``book`` sends the output error ``y - t``
+itself, without the output sigmoid's slope, as the book's code does
+(``hidden_errors = numpy.dot(self.who.T, output_errors)``); its output layer's
+update is the exact one.
 """
 
 import time
@@ -25,6 +33,8 @@ import numpy as np
 
 N_INPUTS = 784
 N_OUTPUTS = 10
+#: what the output layer back-propagates: ``exact`` its delta, ``book`` its error (see above)
+UPDATE_RULES = ("exact", "book")
 
 
 class Network(NamedTuple):
@@ -129,6 +139,14 @@ def gradient(net: Network, inputs: np.ndarray, targets: np.ndarray) -> Network:
     return Network(inputs.T @ delta1, hidden.T @ delta2, -delta1.sum(axis=0), -delta2.sum(axis=0))
 
 
+def backpropagates_error(update_rule: str) -> bool:
+    """True for the book's rule, which back-propagates the output error; ValueError if unknown."""
+    if update_rule not in UPDATE_RULES:
+        rules = ", ".join(UPDATE_RULES)
+        raise ValueError(f"update_rule must be one of {rules}, got {update_rule!r}")
+    return update_rule == "book"
+
+
 def sgd_numpy(
     net: Network,
     images: np.ndarray,
@@ -137,6 +155,7 @@ def sgd_numpy(
     learning_rate: float,
     batch_size: int,
     train_thresholds: bool,
+    update_rule: str = "exact",
 ) -> float:
     """Run SGD over ``images[order]``, updating ``net`` in place; return the summed loss.
 
@@ -147,6 +166,7 @@ def sgd_numpy(
     :mod:`mnistnn.kernels` computes the same, faster.
     """
     W1, W2, v1, v2 = net
+    book_rule = backpropagates_error(update_rule)
     total_loss = 0.0
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
@@ -155,7 +175,8 @@ def sgd_numpy(
         hidden, output = feedforward(net, x)
         total_loss += 0.5 * float(np.sum((t - output) ** 2))
         delta2 = (output - t) * output * (1.0 - output)
-        delta1 = (delta2 @ W2.T) * hidden * (1.0 - hidden)
+        sent_back = (output - t) if book_rule else delta2
+        delta1 = (sent_back @ W2.T) * hidden * (1.0 - hidden)
         W2 -= learning_rate * (hidden.T @ delta2)
         W1 -= learning_rate * (x.T @ delta1)
         if train_thresholds:
@@ -165,7 +186,7 @@ def sgd_numpy(
 
 
 #: The signature every SGD implementation shares (see :func:`sgd_numpy`).
-SGD = Callable[[Network, np.ndarray, np.ndarray, np.ndarray, float, int, bool], float]
+SGD = Callable[[Network, np.ndarray, np.ndarray, np.ndarray, float, int, bool, str], float]
 
 
 @dataclass(frozen=True)
@@ -181,6 +202,8 @@ class Hyperparameters:
     seed: int = 1
     #: samples seen (counted across epochs) at which to keep a snapshot
     snapshots: tuple[int, ...] = ()
+    #: one of :data:`UPDATE_RULES`
+    update_rule: str = "exact"
 
 
 class Snapshot(NamedTuple):
@@ -252,6 +275,7 @@ def train(
                 hyper.learning_rate,
                 hyper.batch_size,
                 hyper.train_thresholds,
+                hyper.update_rule,
             )
             if stop < n_samples:
                 seen = before + stop
