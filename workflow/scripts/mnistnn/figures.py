@@ -672,13 +672,21 @@ REGENERATED = "results/figures"
 # ARRAY_TOLERANCE lies between the two, a factor of three from each.  A PNG
 # holds 8-bit grey levels, and one step of the Greys colour map is up to two
 # levels: a value that moves by the spread can cross a step's boundary and so
-# move its pixel by GREY_LEVELS, never more; a real change moves pixels by
-# many pixels by many levels (the prior's weight: 3,020 pixels of the
-# methods figure, its scores' text among them).
+# move its pixel by GREY_LEVELS, never more.  A line plot is different: a point
+# that moves by a fraction of a pixel can move the anti-aliased edge of its
+# marker across a pixel's centre, and so that pixel by many levels.  Another
+# CPU moved STRAY_PIXELS_MEASURED pixels of the claim figure by more than two
+# levels (77 in all, by up to 14); the prior's weight moved
+# CHANGE_PIXELS_MEASURED pixels of the methods figure by more than two levels
+# (its scores' text; 3,020 in all).  So up to STRAY_PIXELS pixels may differ
+# by more than GREY_LEVELS, a factor of four from each measurement.
 SPREAD_MEASURED = 3.2e-4
 CHANGE_MEASURED = 3.4e-3
 ARRAY_TOLERANCE = 1e-3
 GREY_LEVELS = 2
+STRAY_PIXELS_MEASURED = 6
+CHANGE_PIXELS_MEASURED = 106
+STRAY_PIXELS = 25
 
 
 class Verdict(NamedTuple):
@@ -686,8 +694,16 @@ class Verdict(NamedTuple):
     text: str
 
 
-def compare_png(committed: Path, current: Path, grey_levels: int = GREY_LEVELS) -> Verdict:
-    """Pixel difference of two PNGs in 8-bit grey levels (the largest over the channels)."""
+def compare_png(
+    committed: Path,
+    current: Path,
+    grey_levels: int = GREY_LEVELS,
+    stray_pixels: int = STRAY_PIXELS,
+) -> Verdict:
+    """Pixel difference of two PNGs in 8-bit grey levels (the largest over the channels).
+
+    They match when at most ``stray_pixels`` pixels differ by more than ``grey_levels``.
+    """
     old = matplotlib.image.imread(committed, format="png")
     new = matplotlib.image.imread(current, format="png")
     if old.shape != new.shape:
@@ -698,9 +714,13 @@ def compare_png(committed: Path, current: Path, grey_levels: int = GREY_LEVELS) 
     if worst == 0:
         return Verdict(True, "png identical")
     text = f"png max {worst} grey level{'s' * (worst > 1)}, {differing} of {per_pixel.size} pixels"
-    if worst > grey_levels:
-        return Verdict(False, f"{text} differ (limit {grey_levels})")
-    return Verdict(True, f"{text} differ")
+    beyond = int(np.count_nonzero(per_pixel > grey_levels))
+    if beyond == 0:
+        return Verdict(True, f"{text} differ")
+    text += f" differ, {beyond} by more than {grey_levels} levels"
+    if beyond > stray_pixels:
+        return Verdict(False, f"{text} (limit {stray_pixels} pixels)")
+    return Verdict(True, text)
 
 
 def compare_npz(committed: Path, current: Path, tolerance: float = ARRAY_TOLERANCE) -> Verdict:
@@ -765,6 +785,7 @@ def check(
     tolerance: float = ARRAY_TOLERANCE,
     grey_levels: int = GREY_LEVELS,
     strict: bool = False,
+    stray_pixels: int = STRAY_PIXELS,
 ) -> tuple[bool, list[str]]:
     """Compare each figure in ``repo/regenerated`` with its committed version in ``repo/committed``.
 
@@ -793,7 +814,7 @@ def check(
             elif file not in old:
                 verdicts.append(Verdict(not strict, f"{file} new (not committed yet)"))
             elif suffix == ".png":
-                verdicts.append(compare_png(old[file], new[file], grey_levels))
+                verdicts.append(compare_png(old[file], new[file], grey_levels, stray_pixels))
             elif suffix == ".npz":
                 verdicts.append(compare_npz(old[file], new[file], tolerance))
             else:
@@ -841,7 +862,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--grey-levels",
         type=int,
         default=GREY_LEVELS,
-        help=f"largest allowed pixel difference (default {GREY_LEVELS})",
+        help=f"largest pixel difference that counts as equal (default {GREY_LEVELS})",
+    )
+    check_cmd.add_argument(
+        "--stray-pixels",
+        type=int,
+        default=STRAY_PIXELS,
+        help=f"pixels that may differ by more (default {STRAY_PIXELS})",
     )
     check_cmd.add_argument("--strict", action="store_true", help="fail on uncommitted new figures")
     commands.add_parser("refresh", help="copy the regenerated figures over the committed ones")
@@ -859,7 +886,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"copied {', '.join(copied)} to {repo / args.committed}")
             return 0
         ok, lines = check(
-            repo, args.committed, args.regenerated, args.tolerance, args.grey_levels, args.strict
+            repo,
+            args.committed,
+            args.regenerated,
+            args.tolerance,
+            args.grey_levels,
+            args.strict,
+            args.stray_pixels,
         )
     except (RuntimeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
