@@ -32,7 +32,7 @@ at once) and the dot products of the output layer, which :func:`_dot` writes
 as eight partial sums in a fixed order.  So the machine code may differ from
 CPU to CPU (vector width, FMA or not), but its results do not: the same inputs
 give the same bits on every x86-64 CPU.  (Letting the compiler fuse and
-reorder was ~25% faster, and gave other bits on every kind of CPU.)  The loop
+reorder was 10-30% faster, and gave other bits on every kind of CPU.)  The loop
 keeps ``W2`` transposed, so that every loop of the output layer runs over the
 hidden units, and computes the sigmoid with its own ``exp`` (see
 :func:`_sigmoid`), so that the compiler vectorises both.  It runs on one
