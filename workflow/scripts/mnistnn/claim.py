@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mnistnn.defaults import CLAIM
 from mnistnn.errors import MnistnnError
 from mnistnn.network import N_OUTPUTS, Hyperparameters, Network, feedforward
 
@@ -50,15 +51,15 @@ KNN_SHARE_NEIGHBOURS = 10
 class Study:
     """The design of the claim study (config ``claim:``)."""
 
-    hidden_nodes: tuple[int, ...] = (10, 25, 50, 100)
-    init_seeds: tuple[int, ...] = (1, 2)
-    epochs: int = 3
-    learning_rate: float = 0.1
-    snapshots: int = 5
-    first_snapshot: int = 30
-    high_accuracy: float = 0.85
-    bootstrap_samples: int = 2000
-    bootstrap_rng_seed: int = 0
+    hidden_nodes: tuple[int, ...] = CLAIM.hidden_nodes
+    init_seeds: tuple[int, ...] = CLAIM.init_seeds
+    epochs: int = CLAIM.epochs
+    learning_rate: float = CLAIM.learning_rate
+    snapshots: int = CLAIM.snapshots
+    first_snapshot: int = CLAIM.first_snapshot
+    high_accuracy: float = CLAIM.high_accuracy
+    bootstrap_samples: int = CLAIM.bootstrap_samples
+    bootstrap_rng_seed: int = CLAIM.bootstrap_rng_seed
 
     @classmethod
     def from_config(cls, config: dict) -> "Study":

@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mnistnn.defaults import MODEL
+
 N_INPUTS = 784
 N_OUTPUTS = 10
 #: what the output layer back-propagates: ``exact`` its delta, ``book`` its error (see above)
@@ -193,17 +195,17 @@ SGD = Callable[[Network, np.ndarray, np.ndarray, np.ndarray, float, int, bool, s
 class Hyperparameters:
     """How one model is trained (the keys of a model in ``config/config.yaml``)."""
 
-    hidden_nodes: int = 200
-    learning_rate: float = 0.1
-    epochs: int = 5
-    batch_size: int = 1
-    train_thresholds: bool = True
-    shuffle: bool = False
-    seed: int = 1
+    hidden_nodes: int = MODEL.hidden_nodes
+    learning_rate: float = MODEL.learning_rate
+    epochs: int = MODEL.epochs
+    batch_size: int = MODEL.batch_size
+    train_thresholds: bool = MODEL.train_thresholds
+    shuffle: bool = MODEL.shuffle
+    seed: int = MODEL.seed
     #: samples seen (counted across epochs) at which to keep a snapshot
-    snapshots: tuple[int, ...] = ()
+    snapshots: tuple[int, ...] = MODEL.snapshots
     #: one of :data:`UPDATE_RULES`
-    update_rule: str = "exact"
+    update_rule: str = MODEL.update_rule
 
 
 class Snapshot(NamedTuple):
