@@ -13,7 +13,7 @@ from mnistnn.idx import read_idx
 from mnistnn.images import save_digit
 from mnistnn.layout import method_files_by_method, query_files_by_name
 from mnistnn.params import read_param_files
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def save_digits(images, npy_paths, png_paths):

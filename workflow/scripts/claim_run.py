@@ -13,7 +13,7 @@ from mnistnn.idx import read_mnist
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import accuracy, train
 from mnistnn.quality import KnnJudge
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -7,7 +7,7 @@ say how many hidden units its control needs.
 
 from mnistnn.network import initial_network
 from mnistnn.params import read_param_files, write_param_files
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -9,7 +9,7 @@ import numpy as np
 
 from mnistnn import atomic
 from mnistnn.images import load_method_images
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -2,7 +2,7 @@
 
 from mnistnn.download import fetch_mnist_files
 from mnistnn.layout import MNIST_FILES
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -9,7 +9,7 @@ from mnistnn import atomic
 from mnistnn.idx import read_mnist
 from mnistnn.network import confusion_matrix
 from mnistnn.params import read_param_files
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -7,7 +7,7 @@ from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
 from mnistnn.idx import read_idx, read_mnist
 from mnistnn.network import accuracy
 from mnistnn.params import load_snapshots
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def stage_name(snapshot):

@@ -6,7 +6,7 @@ from mnistnn.idx import read_mnist
 from mnistnn.network import scale_pixels
 from mnistnn.params import read_param_files
 from mnistnn.quality import dataset_examples
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 #: examples of each kind per digit
 COUNT = 3

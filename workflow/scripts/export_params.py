@@ -1,7 +1,7 @@
 """Rule export_params: write a trained network as the four text files."""
 
 from mnistnn.params import load_network, write_param_files
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -2,7 +2,7 @@
 
 from mnistnn import figures
 from mnistnn.params import read_param_files
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

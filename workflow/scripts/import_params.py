@@ -1,7 +1,7 @@
 """Rule import_params: validate four parameter files made elsewhere and copy them in."""
 
 from mnistnn.params import read_param_files, write_param_files
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -3,7 +3,7 @@
 from mnistnn import atomic
 from mnistnn.backquery import mean_images
 from mnistnn.idx import read_mnist
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from mnistnn.figures import montage_grid
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def model_label(model, metrics_path):

@@ -6,8 +6,8 @@ from mnistnn import atomic
 from mnistnn.idx import read_mnist
 from mnistnn.images import load_method_images
 from mnistnn.params import read_param_files
-from mnistnn.quality import KnnJudge, quality_table, summary_table
-from mnistnn.rules import run_rule
+from mnistnn.quality import KnnJudge, method_summary, quality_table
+from mnistnn.runner import run_rule
 
 
 def main(say):
@@ -22,8 +22,8 @@ def main(say):
         net = read_param_files(*params)
         scored[kind] = quality_table(net, load_method_images(paths), templates, judge)
         atomic.write_text(snakemake.output[kind], scored[kind].to_csv(index=False))
-    summary = summary_table(scored["quality"]).merge(
-        summary_table(scored["control"]), on="method", suffixes=("", "_control")
+    summary = method_summary(scored["quality"]).merge(
+        method_summary(scored["control"]), on="method", suffixes=("", "_control")
     )
     atomic.write_text(snakemake.output.summary, summary.to_csv(index=False))
     say(summary.to_string(index=False))

@@ -8,7 +8,7 @@ from mnistnn.idx import read_mnist
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import Hyperparameters, train
 from mnistnn.params import save_model, save_snapshots
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def csv_text(rows: list[dict]) -> str:
