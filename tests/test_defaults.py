@@ -32,14 +32,15 @@ def as_config(record) -> dict:
 
 
 def test_model_defaults_are_the_schemas():
-    assert schema_defaults(SCHEMA["$defs"]["model"]["properties"]) == as_config(defaults.MODEL)
+    expected = {**as_config(defaults.MODEL), "analysis": defaults.ANALYSIS}
+    assert schema_defaults(SCHEMA["$defs"]["model"]["properties"]) == expected
 
 
 def test_model_book_states_the_defaults_but_its_snapshots():
     book = CONFIG["models"]["book"]
     expected = as_config(defaults.MODEL)
     # book keeps snapshots inside the first epoch for the evolution figure
-    del expected["snapshots"], expected["update_rule"], expected["analysis"]
+    del expected["snapshots"], expected["update_rule"]
     assert {key: book[key] for key in expected} == expected
 
 

@@ -26,7 +26,7 @@ def main(say):
     model = snakemake.wildcards.model
     # every query is checked before anything is computed: a bad one writes nothing
     queries = {name: check_label_vector(v, name) for name, v in snakemake.params.queries.items()}
-    net = read_param_files(*snakemake.input.params)
+    net = read_param_files(snakemake.input.params)
     image_prior = ImagePrior.load(snakemake.input.prior)
     # the posterior method's prior: the training images, never their labels
     train_images = read_idx(snakemake.input.train_images).reshape(-1, 784)

@@ -12,11 +12,11 @@ from mnistnn.runner import run_rule
 
 def main(say):
     if snakemake.input:
-        hidden_nodes = read_param_files(*snakemake.input).hidden_nodes
+        hidden_nodes = read_param_files(snakemake.input).hidden_nodes
     else:
         hidden_nodes = snakemake.params.hidden_nodes
     seed = snakemake.params.seed
-    write_param_files(initial_network(hidden_nodes, seed), *snakemake.output)
+    write_param_files(initial_network(hidden_nodes, seed), snakemake.output)
     model = snakemake.wildcards.model
     say(f"control of {model}: untrained, {hidden_nodes} hidden units, seed {seed}")
 

@@ -13,7 +13,7 @@ from mnistnn.runner import run_rule
 
 
 def main(say):
-    net = read_param_files(*snakemake.input.params)
+    net = read_param_files(snakemake.input.params)
     images, labels = read_mnist(snakemake.input.test_images, snakemake.input.test_labels)
     counts = confusion_matrix(net, images, labels)
     per_class = np.diag(counts) / np.maximum(counts.sum(axis=1), 1)

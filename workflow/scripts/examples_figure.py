@@ -14,7 +14,7 @@ COUNT = 3
 
 def main(say):
     model = snakemake.wildcards.model
-    net = read_param_files(*snakemake.input.params)
+    net = read_param_files(snakemake.input.params)
     images, labels = read_mnist(snakemake.input.train_images, snakemake.input.train_labels)
     probabilities = normalised_outputs(net, images)
     sure, mistaken = dataset_examples(probabilities, labels, COUNT)

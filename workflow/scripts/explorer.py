@@ -7,7 +7,7 @@ from mnistnn.runner import run_rule
 
 def main(say):
     model = snakemake.wildcards.model
-    net = read_param_files(*snakemake.input.params)
+    net = read_param_files(snakemake.input.params)
     images = explorer.read_method_images(snakemake.input.images)
     quality = explorer.read_quality(snakemake.input.quality)
     data = explorer.page_data(model, net, images, quality, snakemake.params.queries)

@@ -5,7 +5,7 @@ from mnistnn.runner import run_rule
 
 
 def main(say):
-    write_param_files(load_network(snakemake.input[0]), *snakemake.output)
+    write_param_files(load_network(snakemake.input[0]), snakemake.output)
     say(f"wrote {', '.join(snakemake.output)}")
 
 

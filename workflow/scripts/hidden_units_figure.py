@@ -7,7 +7,7 @@ from mnistnn.runner import run_rule
 
 def main(say):
     model = snakemake.wildcards.model
-    net = read_param_files(*snakemake.input)
+    net = read_param_files(snakemake.input)
     title = f"{model}: what each of the {net.hidden_nodes} hidden units looks for (weights W1)"
     figures.hidden_units_figure(net.W1, snakemake.output[0], title=title)
     say(f"{model}: wrote {snakemake.output[0]}")

@@ -5,8 +5,8 @@ from mnistnn.runner import run_rule
 
 
 def main(say):
-    net = read_param_files(*snakemake.input)
-    write_param_files(net, *snakemake.output)
+    net = read_param_files(snakemake.input)
+    write_param_files(net, snakemake.output)
     say(f"imported {snakemake.wildcards.model}: 784-{net.hidden_nodes}-10")
 
 

@@ -19,7 +19,7 @@ def main(say):
         ("quality", snakemake.input.params, snakemake.input.images),
         ("control", snakemake.input.control_params, snakemake.input.control_images),
     ):
-        net = read_param_files(*params)
+        net = read_param_files(params)
         scored[kind] = quality_table(net, load_method_images(paths), templates, judge)
         atomic.write_text(snakemake.output[kind], scored[kind].to_csv(index=False))
     summary = method_summary(scored["quality"]).merge(

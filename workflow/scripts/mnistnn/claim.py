@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnistnn.defaults import CLAIM
+from mnistnn.defaults import ClaimDefaults
 from mnistnn.errors import MnistnnError
 from mnistnn.network import N_OUTPUTS, Hyperparameters, Network, feedforward
 
@@ -48,18 +48,8 @@ KNN_SHARE_NEIGHBOURS = 10
 
 
 @dataclass(frozen=True)
-class Study:
-    """The design of the claim study (config ``claim:``)."""
-
-    hidden_nodes: tuple[int, ...] = CLAIM.hidden_nodes
-    init_seeds: tuple[int, ...] = CLAIM.init_seeds
-    epochs: int = CLAIM.epochs
-    learning_rate: float = CLAIM.learning_rate
-    snapshots: int = CLAIM.snapshots
-    first_snapshot: int = CLAIM.first_snapshot
-    high_accuracy: float = CLAIM.high_accuracy
-    bootstrap_samples: int = CLAIM.bootstrap_samples
-    bootstrap_rng_seed: int = CLAIM.bootstrap_rng_seed
+class Study(ClaimDefaults):
+    """The design of the claim study (config ``claim:``; fields as :class:`ClaimDefaults`)."""
 
     @classmethod
     def from_config(cls, config: dict) -> "Study":

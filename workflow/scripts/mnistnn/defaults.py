@@ -12,7 +12,10 @@ from types import MappingProxyType
 
 @dataclass(frozen=True)
 class ModelDefaults:
-    """A model under ``models:`` (see :class:`mnistnn.network.Hyperparameters`)."""
+    """How a model under ``models:`` is trained (:class:`mnistnn.network.Hyperparameters`).
+
+    The one key that is not about training, ``analysis``, is :data:`ANALYSIS`.
+    """
 
     hidden_nodes: int = 200
     learning_rate: float = 0.1
@@ -22,9 +25,10 @@ class ModelDefaults:
     shuffle: bool = False
     #: seeds the initial weights, the shuffle and the untrained control (an RNG seed)
     seed: int = 1
+    #: samples seen (counted across epochs) at which to keep a snapshot
     snapshots: tuple[int, ...] = ()
+    #: one of :data:`mnistnn.network.UPDATE_RULES`
     update_rule: str = "exact"
-    analysis: str = "full"
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class ImagePriorDefaults:
 
 @dataclass(frozen=True)
 class ClaimDefaults:
-    """``claim:``, the claim study (see :class:`mnistnn.claim.Study`)."""
+    """``claim:``, the claim study (:class:`mnistnn.claim.Study` adds what follows from it)."""
 
     hidden_nodes: tuple[int, ...] = (10, 25, 50, 100)
     init_seeds: tuple[int, ...] = (1, 2)
@@ -77,6 +81,8 @@ METHOD_SETTINGS = MappingProxyType(
     }
 )
 
+#: ``models: NAME: analysis:``: what is built from a trained model
+ANALYSIS = "full"
 #: ``backquery: best_method:`` and ``control_seed:``; ``mnist: timeout:``; ``figures: model:``
 BEST_METHOD = "posterior"
 CONTROL_SEED = 0

@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mnistnn.defaults import MODEL
+from mnistnn.defaults import ModelDefaults
 
 N_INPUTS = 784
 N_OUTPUTS = 10
@@ -192,20 +192,8 @@ SGD = Callable[[Network, np.ndarray, np.ndarray, np.ndarray, float, int, bool, s
 
 
 @dataclass(frozen=True)
-class Hyperparameters:
-    """How one model is trained (the keys of a model in ``config/config.yaml``)."""
-
-    hidden_nodes: int = MODEL.hidden_nodes
-    learning_rate: float = MODEL.learning_rate
-    epochs: int = MODEL.epochs
-    batch_size: int = MODEL.batch_size
-    train_thresholds: bool = MODEL.train_thresholds
-    shuffle: bool = MODEL.shuffle
-    seed: int = MODEL.seed
-    #: samples seen (counted across epochs) at which to keep a snapshot
-    snapshots: tuple[int, ...] = MODEL.snapshots
-    #: one of :data:`UPDATE_RULES`
-    update_rule: str = MODEL.update_rule
+class Hyperparameters(ModelDefaults):
+    """How one model is trained: the fields and defaults of :class:`ModelDefaults`."""
 
 
 class Snapshot(NamedTuple):

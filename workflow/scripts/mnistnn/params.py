@@ -14,6 +14,7 @@ finite number, rows of equal length, the four shapes consistent.
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -116,38 +117,34 @@ def check_shapes(
     return Network(W1, W2, v1[0], v2[0])
 
 
-def read_param_files(
-    weight1: str | os.PathLike,
-    weight2: str | os.PathLike,
-    value1: str | os.PathLike,
-    value2: str | os.PathLike,
-) -> Network:
-    """Read and validate the four parameter files, wherever they are."""
-    paths = (weight1, weight2, value1, value2)
+def four_paths(paths: Sequence[str | os.PathLike]) -> tuple[str | os.PathLike, ...]:
+    """``paths`` as a tuple, refusing any count but four (weight1, weight2, value1, value2)."""
+    paths = tuple(paths)
+    if len(paths) != len(PARAM_FILES):
+        raise ValueError(f"expected the four parameter files {PARAM_FILES}, got {paths}")
+    return paths
+
+
+def read_param_files(paths: Sequence[str | os.PathLike]) -> Network:
+    """Read and validate the four parameter files: weight1, weight2, value1, value2, in order."""
+    paths = four_paths(paths)
     return check_shapes(*map(read_matrix, paths), paths=paths)
 
 
 def read_params(folder: str | os.PathLike) -> Network:
     """Read and validate the four parameter files in ``folder``."""
-    return read_param_files(*(Path(folder) / name for name in PARAM_FILES))
+    return read_param_files([Path(folder) / name for name in PARAM_FILES])
 
 
-def write_param_files(
-    net: Network,
-    weight1: str | os.PathLike,
-    weight2: str | os.PathLike,
-    value1: str | os.PathLike,
-    value2: str | os.PathLike,
-) -> None:
-    """Write ``net`` (converted to float64) as the four files, each atomically."""
-    paths = (weight1, weight2, value1, value2)
-    for path, array in zip(paths, net.astype(np.float64), strict=True):
+def write_param_files(net: Network, paths: Sequence[str | os.PathLike]) -> None:
+    """Write ``net`` (as float64) to the four files weight1, weight2, value1, value2, atomically."""
+    for path, array in zip(four_paths(paths), net.astype(np.float64), strict=True):
         atomic.write_text(path, format_matrix(array))
 
 
 def write_params(folder: str | os.PathLike, net: Network) -> None:
     """Write ``net`` (converted to float64) as the four files in ``folder``, each atomically."""
-    write_param_files(net, *(Path(folder) / name for name in PARAM_FILES))
+    write_param_files(net, [Path(folder) / name for name in PARAM_FILES])
 
 
 def save_model(path: str | os.PathLike, result: TrainingResult, hyper: Hyperparameters) -> None:
