@@ -17,8 +17,9 @@ from mnistnn.layout import (
 )
 from mnistnn.sweep import add_sweep, expand_sweep
 
-# the models of config `sweep:` (e.g. config/sweep.yaml), named after their values, join `models`
-config["models"] = add_sweep(config["models"], config.get("sweep"))
+# The models to train: config `models:` and the models of config `sweep:` (e.g.
+# config/sweep.yaml), named after their values. `config` itself is left as the user wrote it.
+MODELS = add_sweep(config["models"], config.get("sweep"))
 SWEEP_MODELS = list(expand_sweep(config["sweep"])) if config.get("sweep") else []
 
 # The four verified MNIST files, by the names rule inputs use for them.
@@ -27,7 +28,7 @@ MNIST = mnist_paths()
 
 def check_model_names():
     """Refuse a name that is both trained and imported: its outputs would have two makers."""
-    both = sorted(set(config["models"]) & set(config["imported_models"]))
+    both = sorted(set(MODELS) & set(config["imported_models"]))
     if both:
         raise WorkflowError(
             f"config: model name(s) {', '.join(both)} appear under both `models` and "
@@ -40,7 +41,7 @@ check_model_names()
 
 def trained_models():
     """Names of the models this run trains."""
-    return sorted(config["models"])
+    return sorted(MODELS)
 
 
 def imported_models():
@@ -75,7 +76,7 @@ def model_settings(wildcards):
     the default ``exact``: the settings of models trained before the key
     existed keep their text, so adding the key retrains none of them.
     """
-    settings = dict(config["models"][wildcards.model])
+    settings = dict(MODELS[wildcards.model])
     settings.pop("analysis", None)
     if settings.get("update_rule") == "exact":
         del settings["update_rule"]
@@ -90,10 +91,10 @@ def model_outputs(model):
     """
     outputs = param_files(f"results/{model}/params")
     outputs += [f"results/{model}/queries/{name}.png" for name in config["queries"]]
-    if config["models"].get(model, {}).get("analysis") == "montage":
+    if MODELS.get(model, {}).get("analysis") == "montage":
         return outputs + [f"results/{model}/{name}" for name in MONTAGE_FILES]
     outputs += [f"results/{model}/{name}" for name in MODEL_FILES]
-    if model in config["models"]:
+    if model in MODELS:
         outputs += [f"results/{model}/{name}" for name in TRAINED_MODEL_FILES]
     return outputs
 
@@ -125,7 +126,7 @@ def final_outputs():
     """Everything `snakemake` builds by default, for every model in the config."""
     outputs = [path for model in all_models() for path in model_outputs(model)]
     outputs.append("results/montage.png")
-    if config["figures"]["model"] in config["models"]:
+    if config["figures"]["model"] in MODELS:
         outputs += FIGURES.values()
     if SWEEP_MODELS:
         outputs += ["results/sweep/summary.csv", "results/sweep/summary.png"]
@@ -134,7 +135,7 @@ def final_outputs():
 
 def training_history(wildcards):
     """A trained model's history.csv (for its training time); nothing for an imported one."""
-    if wildcards.model in config["models"]:
+    if wildcards.model in MODELS:
         return f"results/{wildcards.model}/history.csv"
     return []
 
@@ -188,22 +189,22 @@ def evolution_methods():
 
 def imported_param_files(wildcards):
     """An imported model's parameter files (its control's shapes); nothing for a trained one."""
-    if wildcards.model in config["models"]:
+    if wildcards.model in MODELS:
         return []
     return param_files(f"results/{wildcards.model}/params")
 
 
 def control_hidden_nodes(wildcards):
     """A trained model's hidden layer size; None for an imported one (its files say)."""
-    if wildcards.model in config["models"]:
-        return config["models"][wildcards.model]["hidden_nodes"]
+    if wildcards.model in MODELS:
+        return MODELS[wildcards.model]["hidden_nodes"]
     return None
 
 
 def control_seed(wildcards):
     """The seed of a model's untrained control: its own seed when trained here."""
-    if wildcards.model in config["models"]:
-        return config["models"][wildcards.model]["seed"]
+    if wildcards.model in MODELS:
+        return MODELS[wildcards.model]["seed"]
     return config["backquery"]["control_seed"]
 
 

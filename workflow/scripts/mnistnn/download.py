@@ -83,7 +83,7 @@ def fetch_mnist(
     say: Say = print,
     retries: int = RETRIES,
 ) -> str:
-    """Write the four MNIST files, verified, into the folder ``destination`` (see below)."""
+    """:func:`fetch_mnist_files` to the four files of the folder ``destination``."""
     paths = {name: Path(destination) / name for name in MNIST_FILES}
     return fetch_mnist_files(sources, paths, sha256, timeout, say, retries)
 
