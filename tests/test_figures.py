@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from pngfile import png_chunks, png_size
 
-from mnistnn import figures, images
+from mnistnn import figure_check, figures, images
 
 
 def digits(seed: int) -> np.ndarray:
@@ -171,18 +171,18 @@ def test_methods_figure_puts_the_reference_last_and_marks_the_judge(tmp_path, mo
 def repo(tmp_path):
     """A pipeline folder whose committed docs/figures and regenerated results/figures both
     hold the same montage.png and montage.npz."""
-    for folder in (figures.COMMITTED, figures.REGENERATED):
+    for folder in (figure_check.COMMITTED, figure_check.REGENERATED):
         figures.montage(digits(1), "book", tmp_path / folder / "montage.png")
         np.savez(tmp_path / folder / "montage.npz", images=digits(1))
     return tmp_path
 
 
 def regenerated(repo):
-    return repo / figures.REGENERATED
+    return repo / figure_check.REGENERATED
 
 
 def test_check_passes_on_identical_figures(repo, capsys):
-    assert figures.main(["--repo", str(repo), "check"]) == 0
+    assert figure_check.main(["--repo", str(repo), "check"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines() == ["montage        ok    npz max |diff| 0; png identical"]
 
@@ -190,7 +190,7 @@ def test_check_passes_on_identical_figures(repo, capsys):
 def test_check_fails_with_a_report_when_a_figure_changes(repo, capsys):
     figures.montage(digits(2), "book", regenerated(repo) / "montage.png")
     np.savez(regenerated(repo) / "montage.npz", images=digits(1) + 1e-2)
-    assert figures.main(["--repo", str(repo), "check"]) == 1
+    assert figure_check.main(["--repo", str(repo), "check"]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("montage        FAIL")
     assert "grey levels" in line and "(limit 25 pixels)" in line
@@ -198,21 +198,22 @@ def test_check_fails_with_a_report_when_a_figure_changes(repo, capsys):
 
 
 def test_the_tolerance_lies_between_the_measured_spread_and_the_smallest_real_change():
-    assert figures.SPREAD_MEASURED < figures.ARRAY_TOLERANCE < figures.CHANGE_MEASURED
+    check = figure_check
+    assert check.SPREAD_MEASURED < check.ARRAY_TOLERANCE < check.CHANGE_MEASURED
 
 
 @pytest.mark.parametrize(
     ("change", "ok"),
     [
-        (figures.SPREAD_MEASURED, True),  # another CPU
-        (figures.CHANGE_MEASURED, False),  # one epoch more, another rate or method setting
+        (figure_check.SPREAD_MEASURED, True),  # another CPU
+        (figure_check.CHANGE_MEASURED, False),  # one epoch more, another rate or method setting
     ],
 )
 def test_check_accepts_what_another_cpu_changes_and_refuses_a_real_change(repo, change, ok):
     images = digits(1)
     images[3, 100:110] += change
     np.savez(regenerated(repo) / "montage.npz", images=images)
-    assert figures.check(repo)[0] is ok
+    assert figure_check.check(repo)[0] is ok
 
 
 def test_check_accepts_one_colour_map_step_and_a_few_stray_pixels_and_refuses_more(repo):
@@ -220,30 +221,31 @@ def test_check_accepts_one_colour_map_step_and_a_few_stray_pixels_and_refuses_mo
     pixels = np.array(Image.open(path))
     pixels[10:20, 10:20, :3] ^= 2  # two grey levels up or down: one step of the Greys map
     Image.fromarray(pixels).save(path)
-    ok, (line,) = figures.check(repo)
+    ok, (line,) = figure_check.check(repo)
     assert ok, line
     assert "png max 2 grey levels, 100 of" in line
-    assert not figures.check(repo, grey_levels=1, stray_pixels=0)[0]
+    assert not figure_check.check(repo, grey_levels=1, stray_pixels=0)[0]
     # an anti-aliased edge that moved: a few pixels by many levels
-    pixels[30, 30 : 30 + figures.STRAY_PIXELS, :3] ^= 64
+    pixels[30, 30 : 30 + figure_check.STRAY_PIXELS, :3] ^= 64
     Image.fromarray(pixels).save(path)
-    ok, (line,) = figures.check(repo)
-    assert ok and f"{figures.STRAY_PIXELS} by more than 2 levels" in line
+    ok, (line,) = figure_check.check(repo)
+    assert ok and f"{figure_check.STRAY_PIXELS} by more than 2 levels" in line
     pixels[31, 30, :3] ^= 64
     Image.fromarray(pixels).save(path)
-    ok, (line,) = figures.check(repo)
-    assert not ok and f"(limit {figures.STRAY_PIXELS} pixels)" in line
+    ok, (line,) = figure_check.check(repo)
+    assert not ok and f"(limit {figure_check.STRAY_PIXELS} pixels)" in line
 
 
 def test_the_stray_pixels_allowed_lie_between_the_measured_spread_and_change():
-    assert figures.STRAY_PIXELS_MEASURED < figures.STRAY_PIXELS < figures.CHANGE_PIXELS_MEASURED
+    check = figure_check
+    assert check.STRAY_PIXELS_MEASURED < check.STRAY_PIXELS < check.CHANGE_PIXELS_MEASURED
 
 
 def test_one_step_of_the_digits_colour_map_is_at_most_the_grey_levels_allowed():
     steps = np.diff(
         np.rint(matplotlib.colormaps[figures.DIGIT_CMAP](np.linspace(0, 1, 256)) * 255), axis=0
     )
-    assert np.abs(steps).max() == figures.GREY_LEVELS
+    assert np.abs(steps).max() == figure_check.GREY_LEVELS
 
 
 @pytest.mark.parametrize(
@@ -256,7 +258,7 @@ def test_one_step_of_the_digits_colour_map_is_at_most_the_grey_levels_allowed():
 )
 def test_check_refuses_nan_foreign_and_extra_arrays(repo, arrays, reason):
     np.savez(regenerated(repo) / "montage.npz", **arrays)
-    ok, (line,) = figures.check(repo)
+    ok, (line,) = figure_check.check(repo)
     assert not ok and reason in line
 
 
@@ -265,22 +267,22 @@ def test_check_reports_new_and_missing_figures(repo):
         pd.DataFrame({"epoch": [1], "mean_loss": [0.1], "test_accuracy": [0.9]}),
         regenerated(repo) / "training.png",
     )
-    ok, lines = figures.check(repo)
+    ok, lines = figure_check.check(repo)
     assert ok
     assert lines[1].startswith("training       ok") and "new (not committed yet)" in lines[1]
-    assert not figures.check(repo, strict=True)[0]
+    assert not figure_check.check(repo, strict=True)[0]
     (regenerated(repo) / "montage.npz").unlink()
-    ok, lines = figures.check(repo)
+    ok, lines = figure_check.check(repo)
     assert not ok and "montage.npz missing (committed, not regenerated)" in lines[0]
 
 
 def test_refresh_copies_the_regenerated_figures_over_the_committed_ones(repo, capsys):
     np.savez(regenerated(repo) / "montage.npz", images=digits(1) + 1)
-    assert not figures.check(repo)[0]
-    assert figures.main(["--repo", str(repo), "refresh"]) == 0
+    assert not figure_check.check(repo)[0]
+    assert figure_check.main(["--repo", str(repo), "refresh"]) == 0
     assert "copied montage.npz, montage.png" in capsys.readouterr().out
-    assert figures.check(repo)[0]
-    committed = repo / figures.COMMITTED / "montage.npz"
+    assert figure_check.check(repo)[0]
+    committed = repo / figure_check.COMMITTED / "montage.npz"
     assert committed.read_bytes() == (regenerated(repo) / "montage.npz").read_bytes()
 
 
@@ -294,9 +296,9 @@ def test_check_command_line_runs_as_a_module(repo):
 
 
 def test_check_without_committed_figures_is_an_error_not_a_pass(tmp_path, capsys):
-    assert figures.main(["--repo", str(tmp_path), "check"]) == 2
+    assert figure_check.main(["--repo", str(tmp_path), "check"]) == 2
     assert "no committed figures in" in capsys.readouterr().err
-    assert figures.main(["--repo", str(tmp_path), "refresh"]) == 2
+    assert figure_check.main(["--repo", str(tmp_path), "refresh"]) == 2
     assert "run the main job first" in capsys.readouterr().err
 
 
@@ -317,7 +319,7 @@ RULEGRAPH = """digraph snakemake_dag {
 def test_parse_rulegraph_ignores_numbering_and_order():
     renumbered = RULEGRAPH.replace("0[", "X[").replace("-> 0", "-> X")
     renumbered = renumbered.replace("2[", "0[").replace("2 ->", "0 ->").replace("X", "2")
-    graph, again = figures.parse_rulegraph(RULEGRAPH), figures.parse_rulegraph(renumbered)
+    graph, again = figure_check.parse_rulegraph(RULEGRAPH), figure_check.parse_rulegraph(renumbered)
     assert graph.same_shape(again)
     assert list(graph.rules) == ["a", "all", "c"]
     assert graph.edges == {("c", "all"), ("a", "c")}
@@ -342,39 +344,39 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is 
 @needs_dot
 def test_rulegraph_svg_is_deterministic_and_carries_the_graph(tmp_path):
     svg = tmp_path / "rulegraph.svg"
-    figures.write_rulegraph(RULEGRAPH, svg)
+    figure_check.write_rulegraph(RULEGRAPH, svg)
     first = svg.read_bytes()
-    figures.write_rulegraph(RULEGRAPH.replace("2 -> 1\n", "").replace("}", "\t2 -> 1\n}"), svg)
+    figure_check.write_rulegraph(RULEGRAPH.replace("2 -> 1\n", "").replace("}", "\t2 -> 1\n}"), svg)
     assert svg.read_bytes() == first  # the edge order does not matter
     assert b"graphviz version" not in first
     assert ET.fromstring(first).tag == "{http://www.w3.org/2000/svg}svg"
-    shown = figures.embedded_rulegraph(first.decode())
-    assert shown.same_shape(figures.parse_rulegraph(RULEGRAPH))
+    shown = figure_check.embedded_rulegraph(first.decode())
+    assert shown.same_shape(figure_check.parse_rulegraph(RULEGRAPH))
 
 
 @needs_dot
 def test_check_passes_while_the_picture_shows_the_rules(repo, monkeypatch):
-    figures.write_rulegraph(RULEGRAPH, repo / figures.COMMITTED / "rulegraph.svg")
+    figure_check.write_rulegraph(RULEGRAPH, repo / figure_check.COMMITTED / "rulegraph.svg")
     # snakemake numbers and orders the rules differently from run to run
     monkeypatch.setattr(
-        figures, "current_rulegraph", lambda repo: RULEGRAPH.replace("2 -> 1\n", "") + "2 -> 1"
+        figure_check, "current_rulegraph", lambda repo: RULEGRAPH.replace("2 -> 1\n", "") + "2 -> 1"
     )
-    ok, lines = figures.check(repo)
+    ok, lines = figure_check.check(repo)
     assert ok and "rulegraph      ok    rules unchanged (3 rules, 2 edges)" in lines
 
 
 @needs_dot
 def test_check_notices_when_the_rules_change_and_the_picture_does_not(repo):
     (repo / "Snakefile").write_text(SNAKEFILE)
-    assert figures.main(["--repo", str(repo), "rulegraph"]) == 0
-    svg = (repo / figures.COMMITTED / "rulegraph.svg").read_text()
-    assert figures.embedded_rulegraph(svg).same_shape(figures.parse_rulegraph(RULEGRAPH))
+    assert figure_check.main(["--repo", str(repo), "rulegraph"]) == 0
+    svg = (repo / figure_check.COMMITTED / "rulegraph.svg").read_text()
+    assert figure_check.embedded_rulegraph(svg).same_shape(figure_check.parse_rulegraph(RULEGRAPH))
     # a new rule between a and c: the committed picture no longer shows the rules
     (repo / "Snakefile").write_text(
         SNAKEFILE.replace('input: "a.txt"', 'input: "b.txt"')
         + 'rule b:\n    input: "a.txt"\n    output: "b.txt"\n    shell: "cp {input} {output}"\n'
     )
-    ok, lines = figures.check(repo)
+    ok, lines = figure_check.check(repo)
     assert not ok
     assert lines[1].startswith("rulegraph      FAIL  rules changed since the picture was drawn")
     assert "+rule b, +edge a->b, +edge b->c, -edge a->c" in lines[1]

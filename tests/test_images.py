@@ -43,7 +43,8 @@ def test_saved_digits_read_back_by_method(tmp_path):
     paths = []
     for method, ten in written.items():
         for digit, image in enumerate(ten):
-            images.save_digit(image, tmp_path / method / str(digit))
+            base = tmp_path / method / str(digit)
+            images.save_digit(image, f"{base}.npy", f"{base}.png")
             paths.append(tmp_path / method / f"{digit}.npy")
             assert (tmp_path / method / f"{digit}.png").is_file()
     loaded = images.load_method_images(paths)

@@ -11,9 +11,9 @@ from mnistnn.quality import (
     KnnJudge,
     correlations,
     dataset_examples,
+    method_summary,
     nearest,
     quality_table,
-    summary_table,
 )
 
 BLOCK = 78  # pixels of digit d's block: d * 78 ... d * 78 + 77
@@ -72,12 +72,12 @@ def test_quality_table_by_hand(judge):
         assert shifted[column].tolist() == [0] * 10, column
 
 
-def test_summary_table_counts_per_method(judge):
+def test_method_summary_counts_per_method(judge):
     templates = scale_pixels(block_images_u8())
     mixed = templates.copy()
     mixed[[2, 7]] = templates[[3, 8]]  # two of ten wrong
     table = quality_table(block_network(), {"b": mixed, "a": templates}, templates, judge)
-    summary = summary_table(table)
+    summary = method_summary(table)
     assert summary["method"].tolist() == ["b", "a"]
     assert summary["self_recognized"].tolist() == [8, 10]
     assert summary["knn_recognized"].tolist() == [8, 10]

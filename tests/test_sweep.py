@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from mnistnn.errors import MnistnnError
-from mnistnn.sweep import add_sweep, expand_sweep, name_part, summary_figure, summary_table
+from mnistnn.sweep import add_sweep, expand_sweep, name_part, summary_figure, sweep_table
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the model-name pattern of workflow/schemas/config.schema.yaml
@@ -129,7 +129,7 @@ def quality_frame(self_recognized: list[int]) -> pd.DataFrame:
     )
 
 
-def test_summary_table_has_one_row_per_model_with_costs_and_scores(tmp_path):
+def test_sweep_table_has_one_row_per_model_with_costs_and_scores(tmp_path):
     models = expand_sweep(
         {"hidden_nodes": [4, 8], "learning_rate": [0.1], "seeds": [1], "snapshots": []}
     )
@@ -143,7 +143,7 @@ def test_summary_table_has_one_row_per_model_with_costs_and_scores(tmp_path):
         kind: {name: run[kind] for name, run in runs.items()}
         for kind in ("metrics", "benchmark", "quality")
     }
-    table = summary_table(models, paths["metrics"], paths["benchmark"], paths["quality"])
+    table = sweep_table(models, paths["metrics"], paths["benchmark"], paths["quality"])
     assert list(table["model"]) == ["h4_lr0p1_s1", "h8_lr0p1_s1"]
     assert "snapshots" not in table
     row = table.set_index("model").loc["h4_lr0p1_s1"]
@@ -158,7 +158,7 @@ def test_summary_table_has_one_row_per_model_with_costs_and_scores(tmp_path):
     assert row["prior_mean_target_output"] == pytest.approx(0.9)
     assert table.set_index("model").loc["h8_lr0p1_s1", "seed_self_recognized"] == 0
 
-    without_quality = summary_table(models, paths["metrics"], paths["benchmark"])
+    without_quality = sweep_table(models, paths["metrics"], paths["benchmark"])
     assert not [column for column in without_quality if column.startswith("seed_")]
 
 

@@ -39,8 +39,8 @@ rule backquery:
         train_images=MNIST["train_images"],
         mean_images="results/mean_images.npy",
     output:
-        method_files("results/{model}/backquery", methods_and_mean()),
-        query_files("results/{model}/queries"),
+        images=method_files("results/{model}/backquery", methods_and_mean()),
+        queries=query_files("results/{model}/queries"),
     log:
         "results/{model}/logs/backquery.log",
     benchmark:
@@ -80,7 +80,7 @@ use rule backquery as backquery_control with:
         prior="results/image_prior.npz",
         train_images=MNIST["train_images"],
     output:
-        method_files("results/{model}/control", backquery_methods()),
+        images=method_files("results/{model}/control", backquery_methods()),
     log:
         "results/{model}/logs/backquery_control.log",
     benchmark:

@@ -140,7 +140,7 @@ rule figures:
         methods_images=method_images(f"{FIGURES_MODEL}/backquery", methods_and_mean),
         evolution_images=f"{FIGURES_MODEL}/evolution.npz",
     output:
-        FIGURES,
+        **FIGURES,
     log:
         "results/logs/figures.log",
     conda:

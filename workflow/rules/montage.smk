@@ -1,7 +1,7 @@
 rule montage:
     input:
         images=digit_files("results/{model}/backquery/seed", ["npy"]),
-        metrics=["results/{model}/metrics.json"],
+        metrics="results/{model}/metrics.json",
     output:
         png=report(
             "results/{model}/montage.png",
@@ -36,5 +36,7 @@ rule montage_all:
         "results/logs/montage_all.log",
     conda:
         "../envs/mnistnn.yaml"
+    params:
+        models=all_models(),
     script:
-        "../scripts/montage.py"
+        "../scripts/montage_all.py"

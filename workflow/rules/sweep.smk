@@ -31,6 +31,6 @@ rule sweep_summary:
     conda:
         "../envs/mnistnn.yaml"
     params:
-        models={name: config["models"][name] for name in SWEEP_MODELS},
+        models={name: MODELS[name] for name in SWEEP_MODELS},
     script:
         "../scripts/sweep_summary.py"

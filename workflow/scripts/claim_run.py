@@ -4,18 +4,16 @@ Trains the run's network, keeps its snapshots, and for each: the parameters,
 the test accuracy, every method's images of digits 0-9 and their clarity.
 """
 
-from pathlib import Path
-
 import numpy as np
 
 from mnistnn import atomic
 from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
 from mnistnn.claim import NETWORK_COLUMNS, Study, clarity_table, run_snapshots, snapshot_samples
-from mnistnn.idx import load_mnist
+from mnistnn.idx import read_mnist
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import accuracy, train
 from mnistnn.quality import KnnJudge
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):
@@ -23,9 +21,9 @@ def main(say):
 
     run = snakemake.wildcards.run
     study = Study.from_config(snakemake.params.study)
-    mnist = Path(snakemake.input.train_images).parent
-    images, labels = load_mnist(mnist, "train")
-    test_images, test_labels = load_mnist(mnist, "t10k")
+    mnist = snakemake.input
+    images, labels = read_mnist(mnist.train_images, mnist.train_labels)
+    test_images, test_labels = read_mnist(mnist.test_images, mnist.test_labels)
     hyper = study.hyperparameters(run, len(images))
     sgd, dtype = choose_sgd(hyper.batch_size)
     result = train(images, labels, test_images, test_labels, hyper, sgd, dtype, progress=say)
@@ -34,12 +32,20 @@ def main(say):
     # labels score the images (k-NN judge, mean images); no method reads them
     judge = KnnJudge(images, labels)
     mean_images = np.load(snakemake.input.mean_images, allow_pickle=False)
-    folder = Path(snakemake.output.networks).parents[2]
+    methods = list(snakemake.params.methods)
+    # the rule lists each network's .npz, and its methods' images network by network
+    params_paths = snakemake.output.params
+    image_paths = [
+        dict(zip(methods, snakemake.output.images[i : i + len(methods)], strict=True))
+        for i in range(0, len(snakemake.output.images), len(methods))
+    ]
     inputs = network_inputs(images)  # converted once for every network's posterior
     networks, scored = [], {}
-    for name, snapshot in zip(study.networks(run), snapshots, strict=True):
+    for name, snapshot, params_path, images_of in zip(
+        study.networks(run), snapshots, params_paths, image_paths, strict=True
+    ):
         net = snapshot.net
-        atomic.save_npz(folder / "params" / f"{name}.npz", **net._asdict())
+        atomic.save_npz(params_path, **net._asdict())
         test_accuracy = accuracy(net, test_images, test_labels)
         row = (name, hyper.hidden_nodes, hyper.seed, snapshot.samples_seen, test_accuracy)
         networks.append(row)
@@ -51,7 +57,7 @@ def main(say):
             for note in notes:
                 say(f"warning: {name}: {note}")
         for method, method_array in method_images.items():
-            atomic.save_npy(folder / "images" / name / f"{method}.npy", method_array)
+            atomic.save_npy(images_of[method], method_array)
         scored[name] = (net, method_images)
         say(f"{name}: {snapshot.samples_seen} samples, test accuracy {test_accuracy:.4f}")
     table = pd.DataFrame(networks, columns=list(NETWORK_COLUMNS))

@@ -7,7 +7,7 @@ import pandas as pd
 
 from mnistnn import atomic, figures
 from mnistnn.claim import SCORES, Study, correlation_table, network_means, turning_points
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 TITLE = (
     "Does a clearer backquery mean a better network? "

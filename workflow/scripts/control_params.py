@@ -5,20 +5,18 @@ alone, so it is made without waiting for training; an imported model's files
 say how many hidden units its control needs.
 """
 
-from pathlib import Path
-
 from mnistnn.network import initial_network
-from mnistnn.params import read_params, write_params
-from mnistnn.rules import run_rule
+from mnistnn.params import read_param_files, write_param_files
+from mnistnn.runner import run_rule
 
 
 def main(say):
     if snakemake.input:
-        hidden_nodes = read_params(Path(snakemake.input[0]).parent).hidden_nodes
+        hidden_nodes = read_param_files(snakemake.input).hidden_nodes
     else:
         hidden_nodes = snakemake.params.hidden_nodes
     seed = snakemake.params.seed
-    write_params(Path(snakemake.output[0]).parent, initial_network(hidden_nodes, seed))
+    write_param_files(initial_network(hidden_nodes, seed), snakemake.output)
     model = snakemake.wildcards.model
     say(f"control of {model}: untrained, {hidden_nodes} hidden units, seed {seed}")
 

@@ -1,15 +1,14 @@
-"""Rule download_mnist: fetch the four MNIST files, verified, into the rule's output folder."""
+"""Rule download_mnist: fetch the four MNIST files, verified, to the rule's named outputs."""
 
-from pathlib import Path
-
-from mnistnn.download import fetch_mnist
-from mnistnn.rules import run_rule
+from mnistnn.download import fetch_mnist_files
+from mnistnn.layout import MNIST_FILES
+from mnistnn.runner import run_rule
 
 
 def main(say):
     params = snakemake.params
-    destination = Path(snakemake.output[0]).parent
-    fetch_mnist(params.sources, destination, params.sha256, params.timeout, say=say)
+    paths = {name: snakemake.output[key] for key, name in MNIST_FILES.items()}
+    fetch_mnist_files(params.sources, paths, params.sha256, params.timeout, say=say)
 
 
 run_rule(main, snakemake.log[0])

@@ -1,21 +1,20 @@
 """Rule evaluate: test accuracy and confusion matrix, from the four parameter files."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from mnistnn import atomic
-from mnistnn.idx import load_mnist
+from mnistnn.idx import read_mnist
 from mnistnn.network import confusion_matrix
-from mnistnn.params import read_params
-from mnistnn.rules import run_rule
+from mnistnn.params import read_param_files
+from mnistnn.runner import run_rule
 
 
 def main(say):
-    net = read_params(Path(snakemake.input.params[0]).parent)
-    images, labels = load_mnist(Path(snakemake.input.test_images).parent, "t10k")
+    net = read_param_files(snakemake.input.params)
+    images, labels = read_mnist(snakemake.input.test_images, snakemake.input.test_labels)
     counts = confusion_matrix(net, images, labels)
     per_class = np.diag(counts) / np.maximum(counts.sum(axis=1), 1)
     metrics = {

@@ -1,15 +1,13 @@
 """Rule evolution_figure: what the network imagines at each training snapshot."""
 
-from pathlib import Path
-
 import numpy as np
 
 from mnistnn import atomic, figures
 from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
-from mnistnn.idx import load_mnist, read_idx
+from mnistnn.idx import read_idx, read_mnist
 from mnistnn.network import accuracy
 from mnistnn.params import load_snapshots
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def stage_name(snapshot):
@@ -39,7 +37,7 @@ def main(say):
             for note in notes:
                 say(f"warning: model {model}, snapshot {snapshot.label}: {note}")
         images[method] = np.array(per_snapshot)
-    test_images, test_labels = load_mnist(Path(snakemake.input.test_images).parent, "t10k")
+    test_images, test_labels = read_mnist(snakemake.input.test_images, snakemake.input.test_labels)
     accuracies = [accuracy(s.net, test_images, test_labels) for s in snapshots]
     atomic.save_npz(snakemake.output.images, test_accuracy=accuracies, **images)
     stages = [

@@ -1,14 +1,12 @@
 """Rule examples_figure: the training images the network is surest of, and those it mistakes."""
 
-from pathlib import Path
-
 from mnistnn import figures
 from mnistnn.backquery import normalised_outputs
-from mnistnn.idx import load_mnist
+from mnistnn.idx import read_mnist
 from mnistnn.network import scale_pixels
-from mnistnn.params import read_params
+from mnistnn.params import read_param_files
 from mnistnn.quality import dataset_examples
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 #: examples of each kind per digit
 COUNT = 3
@@ -16,8 +14,8 @@ COUNT = 3
 
 def main(say):
     model = snakemake.wildcards.model
-    net = read_params(Path(snakemake.input.params[0]).parent)
-    images, labels = load_mnist(Path(snakemake.input.train_images).parent, "train")
+    net = read_param_files(snakemake.input.params)
+    images, labels = read_mnist(snakemake.input.train_images, snakemake.input.train_labels)
     probabilities = normalised_outputs(net, images)
     sure, mistaken = dataset_examples(probabilities, labels, COUNT)
     title = f"{model}: training images it is surest of, and those it mistakes for each digit"

@@ -1,15 +1,13 @@
 """Rule explorer: one self-contained HTML page that runs the model backwards and forwards."""
 
-from pathlib import Path
-
 from mnistnn import atomic, explorer
-from mnistnn.params import read_params
-from mnistnn.rules import run_rule
+from mnistnn.params import read_param_files
+from mnistnn.runner import run_rule
 
 
 def main(say):
     model = snakemake.wildcards.model
-    net = read_params(Path(snakemake.input.params[0]).parent)
+    net = read_param_files(snakemake.input.params)
     images = explorer.read_method_images(snakemake.input.images)
     quality = explorer.read_quality(snakemake.input.quality)
     data = explorer.page_data(model, net, images, quality, snakemake.params.queries)

@@ -1,13 +1,11 @@
 """Rule export_params: write a trained network as the four text files."""
 
-from pathlib import Path
-
-from mnistnn.params import load_network, write_params
-from mnistnn.rules import run_rule
+from mnistnn.params import load_network, write_param_files
+from mnistnn.runner import run_rule
 
 
 def main(say):
-    write_params(Path(snakemake.output[0]).parent, load_network(snakemake.input[0]))
+    write_param_files(load_network(snakemake.input[0]), snakemake.output)
     say(f"wrote {', '.join(snakemake.output)}")
 
 

@@ -1,15 +1,13 @@
 """Rule hidden_units_figure: each hidden unit's weights W1, as an image."""
 
-from pathlib import Path
-
 from mnistnn import figures
-from mnistnn.params import read_params
-from mnistnn.rules import run_rule
+from mnistnn.params import read_param_files
+from mnistnn.runner import run_rule
 
 
 def main(say):
     model = snakemake.wildcards.model
-    net = read_params(Path(snakemake.input[0]).parent)
+    net = read_param_files(snakemake.input)
     title = f"{model}: what each of the {net.hidden_nodes} hidden units looks for (weights W1)"
     figures.hidden_units_figure(net.W1, snakemake.output[0], title=title)
     say(f"{model}: wrote {snakemake.output[0]}")

@@ -2,7 +2,7 @@
 
 from mnistnn.backquery import fit_image_prior
 from mnistnn.idx import read_idx
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -1,14 +1,12 @@
 """Rule import_params: validate four parameter files made elsewhere and copy them in."""
 
-from pathlib import Path
-
-from mnistnn.params import read_params, write_params
-from mnistnn.rules import run_rule
+from mnistnn.params import read_param_files, write_param_files
+from mnistnn.runner import run_rule
 
 
 def main(say):
-    net = read_params(Path(snakemake.input[0]).parent)
-    write_params(Path(snakemake.output[0]).parent, net)
+    net = read_param_files(snakemake.input)
+    write_param_files(net, snakemake.output)
     say(f"imported {snakemake.wildcards.model}: 784-{net.hidden_nodes}-10")
 
 

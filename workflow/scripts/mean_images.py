@@ -1,15 +1,13 @@
 """Rule mean_images: each digit's average training image, the labelled reference."""
 
-from pathlib import Path
-
 from mnistnn import atomic
 from mnistnn.backquery import mean_images
-from mnistnn.idx import load_mnist
-from mnistnn.rules import run_rule
+from mnistnn.idx import read_mnist
+from mnistnn.runner import run_rule
 
 
 def main(say):
-    images, labels = load_mnist(Path(snakemake.input.images).parent, "train")
+    images, labels = read_mnist(snakemake.input.images, snakemake.input.labels)
     atomic.save_npy(snakemake.output[0], mean_images(images, labels))
     say(f"averaged {len(images)} training images by digit")
 

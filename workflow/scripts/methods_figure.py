@@ -4,7 +4,7 @@ import pandas as pd
 
 from mnistnn import figures
 from mnistnn.images import load_method_images
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

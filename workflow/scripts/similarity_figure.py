@@ -5,7 +5,7 @@ import numpy as np
 from mnistnn import figures
 from mnistnn.images import load_method_images
 from mnistnn.quality import correlations
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

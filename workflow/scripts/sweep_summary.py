@@ -4,8 +4,8 @@ import numpy as np
 
 from mnistnn.atomic import write_text
 from mnistnn.errors import MnistnnError
-from mnistnn.rules import run_rule
-from mnistnn.sweep import summary_figure, summary_table
+from mnistnn.runner import run_rule
+from mnistnn.sweep import summary_figure, sweep_table
 
 
 def backqueries(names, files):
@@ -25,7 +25,7 @@ def main(say):
     def per_model(files):
         return dict(zip(names, files, strict=True))
 
-    table = summary_table(
+    table = sweep_table(
         models,
         per_model(snakemake.input.metrics),
         per_model(snakemake.input.benchmarks),

@@ -2,14 +2,13 @@
 
 import csv
 import io
-from pathlib import Path
 
 from mnistnn import atomic
-from mnistnn.idx import load_mnist
+from mnistnn.idx import read_mnist
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import Hyperparameters, train
 from mnistnn.params import save_model, save_snapshots
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def csv_text(rows: list[dict]) -> str:
@@ -25,9 +24,9 @@ def main(say):
     settings = dict(snakemake.params.settings)
     settings["snapshots"] = tuple(settings["snapshots"])
     hyper = Hyperparameters(**settings)
-    mnist = Path(snakemake.input.train_images).parent
-    images, labels = load_mnist(mnist, "train")
-    test_images, test_labels = load_mnist(mnist, "t10k")
+    mnist = snakemake.input
+    images, labels = read_mnist(mnist.train_images, mnist.train_labels)
+    test_images, test_labels = read_mnist(mnist.test_images, mnist.test_labels)
     say(f"training {snakemake.wildcards.model}: {hyper}")
     sgd, dtype = choose_sgd(hyper.batch_size)
     result = train(images, labels, test_images, test_labels, hyper, sgd, dtype, progress=say)

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from mnistnn import figures
-from mnistnn.rules import run_rule
+from mnistnn.runner import run_rule
 
 
 def main(say):

@@ -10,10 +10,13 @@ One module per concern:
 - ``backquery`` ways of running the network backwards
 - ``images``    backqueried images on disk: .npy and greyscale .png
 - ``quality``   scores of backqueried images
-- ``figures``   deterministic figures, and the check of the committed ones
+- ``figures``   deterministic figures (drawing only)
+- ``figure_check`` the check of the committed figures against a run's, and the rule graph
+- ``layout``    where the pipeline's files are (standard library only: the Snakefile's boundary)
+- ``defaults``  every config default, once (standard library only)
 - ``sweep``     expanding a compact sweep into named models, and its summary
 - ``claim``     the claim study: does a clearer backquery mean a better network?
-- ``atomic``, ``errors``, ``rules``: atomic outputs, the error types, rule-script plumbing
+- ``atomic``, ``errors``, ``runner``: atomic outputs, the error types, the rule-script runner
 """
 
 from mnistnn.errors import MnistnnError

@@ -58,7 +58,7 @@ from numbers import Real
 
 import numpy as np
 
-from mnistnn import atomic
+from mnistnn import atomic, defaults
 from mnistnn.errors import BackqueryError, QueryError
 from mnistnn.network import (
     N_INPUTS,
@@ -75,20 +75,7 @@ METHODS = ("seed", "pinv", "actmax", "prior", "mixture", "posterior")
 LOW, HIGH = 0.01, 0.99
 
 #: Each method's settings and their defaults (config ``backquery: methods:``).
-DEFAULT_SETTINGS = {
-    "seed": {},
-    "pinv": {},
-    # l2: weight of 0.5 * sum(x ** 2); tv: weight of the smoothed total
-    # variation sum(sqrt(d ** 2 + tv_epsilon ** 2) - tv_epsilon) over the
-    # differences d of horizontally and vertically adjacent pixels
-    "actmax": {"l2": 0.001, "tv": 0.003, "tv_epsilon": 0.05, "iterations": 300},
-    # weight of the Gaussian penalty 0.5 * sum(z ** 2 / variances)
-    "prior": {"weight": 0.02, "iterations": 300},
-    # weight of each cluster's penalty 0.5 * sum((z - centre) ** 2 / spread);
-    # starts: how many clusters to optimise from
-    "mixture": {"weight": 0.02, "iterations": 300, "starts": 4},
-    "posterior": {},
-}
+DEFAULT_SETTINGS = defaults.METHOD_SETTINGS
 
 #: Image side: the 784 pixels are a 28 x 28 image in row-major order.
 SIDE = 28
@@ -376,10 +363,10 @@ def principal_components(covariance: np.ndarray, components: int) -> tuple[np.nd
 
 def fit_image_prior(
     images_u8: np.ndarray,
-    components: int = 64,
-    clusters: int = 40,
-    sample: int = 10000,
-    seed: int = 0,
+    components: int = defaults.IMAGE_PRIOR.components,
+    clusters: int = defaults.IMAGE_PRIOR.clusters,
+    sample: int = defaults.IMAGE_PRIOR.sample,
+    seed: int = defaults.IMAGE_PRIOR.seed,
 ) -> ImagePrior:
     """Fit an :class:`ImagePrior` to uint8 images ``(n, 784)``; no labels are involved.
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mnistnn.defaults import ClaimDefaults
 from mnistnn.errors import MnistnnError
 from mnistnn.network import N_OUTPUTS, Hyperparameters, Network, feedforward
 
@@ -47,18 +48,8 @@ KNN_SHARE_NEIGHBOURS = 10
 
 
 @dataclass(frozen=True)
-class Study:
-    """The design of the claim study (config ``claim:``)."""
-
-    hidden_nodes: tuple[int, ...] = (10, 25, 50, 100)
-    init_seeds: tuple[int, ...] = (1, 2)
-    epochs: int = 3
-    learning_rate: float = 0.1
-    snapshots: int = 5
-    first_snapshot: int = 30
-    high_accuracy: float = 0.85
-    bootstrap_samples: int = 2000
-    bootstrap_rng_seed: int = 0
+class Study(ClaimDefaults):
+    """The design of the claim study (config ``claim:``; fields as :class:`ClaimDefaults`)."""
 
     @classmethod
     def from_config(cls, config: dict) -> "Study":

@@ -83,7 +83,20 @@ def fetch_mnist(
     say: Say = print,
     retries: int = RETRIES,
 ) -> str:
-    """Write the four MNIST files, verified, into ``destination``; return the source used.
+    """:func:`fetch_mnist_files` to the four files of the folder ``destination``."""
+    paths = {name: Path(destination) / name for name in MNIST_FILES}
+    return fetch_mnist_files(sources, paths, sha256, timeout, say, retries)
+
+
+def fetch_mnist_files(
+    sources: list[str],
+    paths: dict[str, Path],
+    sha256: dict[str, str],
+    timeout: float,
+    say: Say = print,
+    retries: int = RETRIES,
+) -> str:
+    """Write the four MNIST files, verified, to ``paths[name]``; return the source used.
 
     ``sha256`` maps each file name to its pinned SHA-256.  ``timeout`` bounds
     each connection and each read (seconds); a download is attempted
@@ -101,8 +114,9 @@ def fetch_mnist(
             say(f"{describe(source)} failed: {error}")
             failures.append(f"  {source}: {error}")
             continue
-        write_all(Path(destination), files)
-        say(f"wrote the four verified MNIST files to {destination} from {describe(source)}")
+        write_all({paths[name]: files[name] for name in MNIST_FILES})
+        say(f"wrote the four verified MNIST files ({', '.join(map(str, paths.values()))}) "
+            f"from {describe(source)}")
         return describe(source)
     raise DownloadError(
         "no source yielded the four MNIST files with their pinned SHA-256:\n" + "\n".join(failures)
@@ -146,15 +160,15 @@ def verify(name: str, data: bytes, expected_sha256: str) -> None:
         raise DownloadError(f"{name}: SHA-256 is {actual}, expected {expected_sha256}")
 
 
-def write_all(destination: Path, files: dict[str, bytes]) -> None:
+def write_all(files: dict[Path, bytes]) -> None:
     """Write every file to a temporary path beside its final one, then rename them all.
 
     The slow part, writing, is over for all files before the first rename, so
-    an error while writing leaves none of them in ``destination``.
+    an error while writing leaves none of them in place.
     """
     with contextlib.ExitStack() as stack:
-        for name, data in files.items():
-            stack.enter_context(atomic.atomic_path(destination / name)).write_bytes(data)
+        for path, data in files.items():
+            stack.enter_context(atomic.atomic_path(path)).write_bytes(data)
 
 
 def read_http(

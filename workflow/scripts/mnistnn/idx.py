@@ -97,27 +97,32 @@ def encode_idx(array: np.ndarray) -> bytes:
 
 
 def load_mnist(folder: str | os.PathLike, split: str) -> tuple[np.ndarray, np.ndarray]:
-    """Load one split of MNIST from ``folder``: ``("train" | "t10k")``.
+    """Load one split of MNIST from ``folder``: ``("train" | "t10k")`` (see :func:`read_mnist`)."""
+    folder = Path(folder)
+    return read_mnist(folder / f"{split}-images-idx3-ubyte", folder / f"{split}-labels-idx1-ubyte")
+
+
+def read_mnist(
+    images_path: str | os.PathLike, labels_path: str | os.PathLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """Read an IDX file of images and the IDX file of their labels.
 
     Returns ``images`` as uint8 ``(n, 784)`` and ``labels`` as uint8 ``(n,)``.
     Shapes are checked for consistency, not against the full MNIST sizes, so
     small fixtures in the same format load too.
     """
-    folder = Path(folder)
-    images = read_idx(folder / f"{split}-images-idx3-ubyte")
-    labels = read_idx(folder / f"{split}-labels-idx1-ubyte")
+    images = read_idx(images_path)
+    labels = read_idx(labels_path)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
         raise IdxError(
-            f"{folder / f'{split}-images-idx3-ubyte'}: expected uint8 images of 28 x 28, "
+            f"{images_path}: expected uint8 images of 28 x 28, "
             f"got {images.dtype} {list(images.shape)}"
         )
     if labels.ndim != 1 or labels.dtype != np.uint8 or labels.shape[0] != images.shape[0]:
         raise IdxError(
-            f"{folder / f'{split}-labels-idx1-ubyte'}: expected {images.shape[0]} uint8 labels, "
+            f"{labels_path}: expected {images.shape[0]} uint8 labels, "
             f"got {labels.dtype} {list(labels.shape)}"
         )
     if labels.size and labels.max() > 9:
-        raise IdxError(
-            f"{folder / f'{split}-labels-idx1-ubyte'}: label {int(labels.max())} is not a digit"
-        )
+        raise IdxError(f"{labels_path}: label {int(labels.max())} is not a digit")
     return images.reshape(len(images), 784), labels

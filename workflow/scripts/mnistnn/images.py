@@ -30,10 +30,10 @@ def digit_png(image784, path: str | Path, zoom: int = DIGIT_PNG_ZOOM) -> None:
         Image.fromarray(blocks).save(tmp, format="PNG")  # uint8 (h, w): 8-bit grey
 
 
-def save_digit(image784, path_without_suffix: str | Path) -> None:
-    """Write one image as ``<path>.npy`` (the values) and ``<path>.png`` (the picture)."""
-    atomic.save_npy(f"{path_without_suffix}.npy", image784)
-    digit_png(image784, f"{path_without_suffix}.png")
+def save_digit(image784, npy_path: str | Path, png_path: str | Path) -> None:
+    """Write one image as ``npy_path`` (the values) and ``png_path`` (the picture)."""
+    atomic.save_npy(npy_path, image784)
+    digit_png(image784, png_path)
 
 
 def load_method_images(paths) -> dict[str, np.ndarray]:

@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from mnistnn.defaults import ModelDefaults
+
 N_INPUTS = 784
 N_OUTPUTS = 10
 #: what the output layer back-propagates: ``exact`` its delta, ``book`` its error (see above)
@@ -190,20 +192,8 @@ SGD = Callable[[Network, np.ndarray, np.ndarray, np.ndarray, float, int, bool, s
 
 
 @dataclass(frozen=True)
-class Hyperparameters:
-    """How one model is trained (the keys of a model in ``config/config.yaml``)."""
-
-    hidden_nodes: int = 200
-    learning_rate: float = 0.1
-    epochs: int = 5
-    batch_size: int = 1
-    train_thresholds: bool = True
-    shuffle: bool = False
-    seed: int = 1
-    #: samples seen (counted across epochs) at which to keep a snapshot
-    snapshots: tuple[int, ...] = ()
-    #: one of :data:`UPDATE_RULES`
-    update_rule: str = "exact"
+class Hyperparameters(ModelDefaults):
+    """How one model is trained: the fields and defaults of :class:`ModelDefaults`."""
 
 
 class Snapshot(NamedTuple):

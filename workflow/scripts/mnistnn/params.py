@@ -14,12 +14,14 @@ finite number, rows of equal length, the four shapes consistent.
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from mnistnn import atomic
 from mnistnn.errors import ParamsError
+from mnistnn.layout import PARAM_NAMES
 from mnistnn.network import (
     N_INPUTS,
     N_OUTPUTS,
@@ -29,7 +31,7 @@ from mnistnn.network import (
     TrainingResult,
 )
 
-PARAM_FILES = ("weight1.txt", "weight2.txt", "value1.txt", "value2.txt")
+PARAM_FILES = tuple(f"{name}.txt" for name in PARAM_NAMES)
 
 #: Refuse a file larger than this before reading it: W1 of a 784 x 20,000
 #: network written at 25 characters a value is about 400 MB, far beyond any
@@ -92,39 +94,57 @@ def read_matrix(path: str | os.PathLike) -> np.ndarray:
 
 
 def check_shapes(
-    W1: np.ndarray, W2: np.ndarray, v1: np.ndarray, v2: np.ndarray, folder: str | os.PathLike
+    W1: np.ndarray,
+    W2: np.ndarray,
+    v1: np.ndarray,
+    v2: np.ndarray,
+    paths: tuple[str | os.PathLike, ...] = PARAM_FILES,
 ) -> Network:
-    """Check the four 2-D arrays form one 784-H-10 network; return it with 1-D thresholds."""
-    folder = Path(folder)
+    """Check the four 2-D arrays form one 784-H-10 network; return it with 1-D thresholds.
+
+    ``paths`` names the files the arrays came from (weight1, weight2, value1,
+    value2), for the error message.
+    """
     hidden = W1.shape[1]
-    expected = {
-        "weight1.txt": (W1, (N_INPUTS, hidden)),
-        "weight2.txt": (W2, (hidden, N_OUTPUTS)),
-        "value1.txt": (v1, (1, hidden)),
-        "value2.txt": (v2, (1, N_OUTPUTS)),
-    }
-    for name, (array, shape) in expected.items():
+    expected = ((N_INPUTS, hidden), (hidden, N_OUTPUTS), (1, hidden), (1, N_OUTPUTS))
+    for path, array, shape in zip(paths, (W1, W2, v1, v2), expected, strict=True):
         if array.shape != shape:
             raise ParamsError(
-                f"{folder / name}: shape {array.shape[0]} x {array.shape[1]}, "
+                f"{path}: shape {array.shape[0]} x {array.shape[1]}, "
                 f"expected {shape[0]} x {shape[1]} (784 x H, H x 10, 1 x H, 1 x 10 with "
-                f"H = {hidden} from weight1.txt)"
+                f"H = {hidden} from {paths[0]})"
             )
     return Network(W1, W2, v1[0], v2[0])
 
 
+def four_paths(paths: Sequence[str | os.PathLike]) -> tuple[str | os.PathLike, ...]:
+    """``paths`` as a tuple, refusing any count but four (weight1, weight2, value1, value2)."""
+    paths = tuple(paths)
+    if len(paths) != len(PARAM_FILES):
+        raise ValueError(f"expected the four parameter files {PARAM_FILES}, got {paths}")
+    return paths
+
+
+def read_param_files(paths: Sequence[str | os.PathLike]) -> Network:
+    """Read and validate the four parameter files: weight1, weight2, value1, value2, in order."""
+    paths = four_paths(paths)
+    return check_shapes(*map(read_matrix, paths), paths=paths)
+
+
 def read_params(folder: str | os.PathLike) -> Network:
     """Read and validate the four parameter files in ``folder``."""
-    folder = Path(folder)
-    matrices = [read_matrix(folder / name) for name in PARAM_FILES]
-    return check_shapes(*matrices, folder=folder)
+    return read_param_files([Path(folder) / name for name in PARAM_FILES])
+
+
+def write_param_files(net: Network, paths: Sequence[str | os.PathLike]) -> None:
+    """Write ``net`` (as float64) to the four files weight1, weight2, value1, value2, atomically."""
+    for path, array in zip(four_paths(paths), net.astype(np.float64), strict=True):
+        atomic.write_text(path, format_matrix(array))
 
 
 def write_params(folder: str | os.PathLike, net: Network) -> None:
     """Write ``net`` (converted to float64) as the four files in ``folder``, each atomically."""
-    folder = Path(folder)
-    for name, array in zip(PARAM_FILES, net.astype(np.float64), strict=True):
-        atomic.write_text(folder / name, format_matrix(array))
+    write_param_files(net, [Path(folder) / name for name in PARAM_FILES])
 
 
 def save_model(path: str | os.PathLike, result: TrainingResult, hyper: Hyperparameters) -> None:

@@ -134,7 +134,7 @@ def quality_table(
     )
 
 
-def summary_table(quality: pd.DataFrame) -> pd.DataFrame:
+def method_summary(quality: pd.DataFrame) -> pd.DataFrame:
     """Per method (in the table's order): counts of recognised images and the mean target output."""
     grouped = quality.groupby("method", sort=False)
     return pd.DataFrame(

@@ -13,7 +13,7 @@ A sweep lists values for some hyper-parameters and fixes the rest::
 Every combination becomes one model of ``config["models"]``, named after its
 values: ``h25_lr0p05_s1`` (a ``p`` stands for the decimal point, which a model
 name may not hold).  Epochs and batch size appear in the name (``e5``, ``b10``)
-only when the sweep varies them.  After the run, :func:`summary_table` and
+only when the sweep varies them.  After the run, :func:`sweep_table` and
 :func:`summary_figure` put the models side by side.
 """
 
@@ -98,7 +98,7 @@ def add_sweep(models: Mapping, sweep: Mapping | None) -> dict[str, dict]:
 def quality_scores(quality: "pd.DataFrame") -> dict:
     """One model's ``quality.csv`` as ``{method}_{score}`` columns: the counts of
     recognised digits (out of 10) and the mean target output of each method."""
-    from mnistnn.quality import summary_table as method_summary
+    from mnistnn.quality import method_summary
 
     per_method = method_summary(quality).set_index("method").to_dict("index")
     return {
@@ -123,7 +123,7 @@ def benchmark_costs(path: str | os.PathLike) -> dict[str, float]:
     }
 
 
-def summary_table(
+def sweep_table(
     models: Mapping[str, Mapping],
     metrics: Mapping[str, str | os.PathLike],
     benchmarks: Mapping[str, str | os.PathLike],
@@ -220,7 +220,7 @@ def summary_figure(
 ) -> None:
     """Write the sweep's figure to ``path`` (PNG, identical bytes on a rerun).
 
-    ``table`` is :func:`summary_table`'s; ``seed_images`` maps model names to
+    ``table`` is :func:`sweep_table`'s; ``seed_images`` maps model names to
     their ten backqueries ``(10, 784)`` and adds them as a grid below the plot.
     """
     from matplotlib.figure import Figure
