@@ -7,11 +7,11 @@ the test accuracy, every method's images of digits 0-9 and their clarity.
 import numpy as np
 
 from mnistnn import atomic
-from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
+from mnistnn.backquery import ImagePrior, backquery_digits
 from mnistnn.claim import NETWORK_COLUMNS, Study, clarity_table, run_snapshots, snapshot_samples
 from mnistnn.idx import read_mnist
 from mnistnn.kernels import choose_sgd
-from mnistnn.network import accuracy, train
+from mnistnn.network import accuracy, network_inputs, train
 from mnistnn.quality import KnnJudge
 from mnistnn.runner import run_rule
 

@@ -3,9 +3,9 @@
 import numpy as np
 
 from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery_digits, network_inputs
+from mnistnn.backquery import ImagePrior, backquery_digits
 from mnistnn.idx import read_idx, read_mnist
-from mnistnn.network import accuracy
+from mnistnn.network import accuracy, network_inputs
 from mnistnn.params import load_snapshots
 from mnistnn.runner import run_rule
 

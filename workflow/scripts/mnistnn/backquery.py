@@ -65,6 +65,7 @@ from mnistnn.network import (
     N_OUTPUTS,
     Network,
     feedforward,
+    network_inputs,
     scale_pixels,
 )
 
@@ -210,10 +211,10 @@ def total_variation(image: np.ndarray, epsilon: float):
 #: fraction of it (SciPy's ``ftol``) ...
 OBJECTIVE_TOLERANCE = 1e-10
 #: ... or when no coordinate of the (projected) gradient exceeds this (``gtol``).
-#: Measured on ``book``: every digit of every method converges within 125
-#: iterations, and the images agree across CPUs (other vector widths and BLAS
-#: kernels) to 4e-5, where SciPy's defaults (1e-5 relative, 2.2e-9) stop earlier,
-#: while a step still moves pixels by up to 2e-3.
+#: Measured on ``book``'s final network: every digit of every method converges
+#: within 125 iterations, and the images agree across CPUs (other vector widths
+#: and BLAS kernels) to 4e-5, where SciPy's defaults (ftol 2.2e-9, gtol 1e-5)
+#: stop earlier, while a step still moves pixels by up to 2e-3.
 GRADIENT_TOLERANCE = 1e-6
 
 
@@ -518,18 +519,6 @@ def method_settings(method: str, settings: dict) -> dict:
             f"known: {sorted(DEFAULT_SETTINGS[method])}"
         )
     return {**DEFAULT_SETTINGS[method], **settings}
-
-
-#: The float32 input of each uint8 pixel value: a table look-up is faster than the arithmetic.
-_PIXEL_INPUTS32 = scale_pixels(np.arange(256)).astype(np.float32)
-
-
-def network_inputs(images_u8: np.ndarray) -> np.ndarray:
-    """uint8 images ``(n, 784)`` as float32 network inputs, for :func:`posterior` to reuse.
-
-    A job that backqueries many networks converts the training images once.
-    """
-    return _PIXEL_INPUTS32[images_u8]
 
 
 def _float32_chunks(train_images: np.ndarray, chunk: int = 10000):

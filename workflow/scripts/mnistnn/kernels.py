@@ -57,10 +57,8 @@ import functools
 import numpy as np
 from numba import njit, types
 
-from mnistnn.network import N_OUTPUTS, SGD, Network, backpropagates_error, scale_pixels
+from mnistnn.network import N_OUTPUTS, PIXEL_INPUTS32, SGD, Network, backpropagates_error
 
-#: ``PIXEL_INPUTS[p]`` is the network's float32 input for the pixel value ``p``
-PIXEL_INPUTS = scale_pixels(np.arange(256)).astype(np.float32)
 #: samples between two folds of the pending row shift into W1; folding also
 #: recomputes the column sums, so it bounds how far float32 rounding drifts
 FOLD_EVERY = 500
@@ -382,7 +380,7 @@ def sgd_fast(
         images,
         labels,
         order,
-        PIXEL_INPUTS,
+        PIXEL_INPUTS32,
         learning_rate,
         batch_size,
         train_thresholds,
