@@ -659,7 +659,7 @@ def _accuracy_by_size(ax, table: "pd.DataFrame") -> None:
         )
         ax.plot(group["hidden_nodes"], 100 * group["test_accuracy"], ".", color=line.get_color())
     ax.set_ylabel("test accuracy (%)")
-    ax.set_title("accuracy: mean over seeds, band from worst to best", fontsize=10)
+    ax.set_title("test accuracy by size (band: worst to best seed)", fontsize=10)
     ax.legend(fontsize="small")
 
 
@@ -670,7 +670,7 @@ def _quality_by_size(ax, table: "pd.DataFrame", methods: Sequence[str]) -> None:
         ax.plot(by_size.index, by_size.to_numpy(), marker="o", label=method)
     ax.set_ylabel("digits the judge reads (of 10)")
     ax.set_ylim(0, 10.5)
-    ax.set_title("backquery quality: mean over the models of a size", fontsize=10)
+    ax.set_title("backquery quality by size (mean of its models)", fontsize=10)
     ax.legend(fontsize="small", ncol=2)
 
 
@@ -688,7 +688,8 @@ def _quality_by_accuracy(ax, table: "pd.DataFrame", methods: Sequence[str]) -> N
     ax.set_xlabel("test accuracy (%)")
     ax.set_ylabel("digits the judge reads (of 10)")
     ax.set_ylim(0, 10.5)
-    ax.set_title("backquery quality against accuracy, each model a dot", fontsize=10)
+    ax.set_title("backquery quality by accuracy (a dot a model)", fontsize=10)
+    ax.legend(fontsize="small", ncol=2)
 
 
 @_styled
