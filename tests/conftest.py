@@ -164,9 +164,23 @@ def browser():
         launched.close()
 
 
+#: A sweep of two tiny models, one of them trained exactly like model `tiny` (so it is `tiny`).
+TINY_SWEEP = {
+    "hidden_nodes": [12, 6],
+    "learning_rate": [0.3],
+    "seeds": [3],
+    "epochs": [2],
+    "batch_size": [1],
+    "train_thresholds": True,
+    "shuffle": True,
+    "snapshots": [],
+}
+
+
 @pytest.fixture(scope="session")
 def pipeline(tiny_mnist, tmp_path_factory):
-    """The tiny pipeline run once to completion, with one trained and one imported model."""
+    """The tiny pipeline run once to completion: one trained and one imported model, and a
+    sweep that adds one more trained model."""
     from mnistnn import network as nw
     from mnistnn.params import write_params
 
@@ -175,7 +189,9 @@ def pipeline(tiny_mnist, tmp_path_factory):
     net = nw.initial_network(9, seed=11)
     write_params(foreign, net._replace(v1=np.full(9, 0.1), v2=np.full(10, -0.2)))
     mnist_folder, checksums = tiny_mnist
-    config = pipeline_config(mnist_folder, checksums, imported_models={"foreign": str(foreign)})
+    config = pipeline_config(
+        mnist_folder, checksums, imported_models={"foreign": str(foreign)}, sweep=TINY_SWEEP
+    )
     make_pipeline_copy(folder, config)
     commit_everything(folder)
     run = snakemake(folder)

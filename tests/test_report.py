@@ -80,6 +80,8 @@ def test_the_report_gathers_every_figure_and_table_the_readme_promises(report):
     expected = {f"results/{model}/{name}" for model in ("tiny", "foreign") for name in MODEL_FILES}
     expected |= {f"results/tiny/{name}" for name in TRAINED_FILES}
     expected |= {"results/montage.png", "results/montage.csv"}
+    expected |= {f"results/sweep/{name}" for name in ("summary.csv", "summary.png")}
+    expected |= {f"results/sweep/{name}" for name in ("backqueries.png", "backqueries.csv")}
     assert expected <= held, sorted(expected - held)
 
 
@@ -129,9 +131,9 @@ def test_every_figure_renders_with_a_whole_title(pipeline, browser):
     figures = [
         path
         for path in sorted((folder / "results").rglob("*.png"))
-        if path.parent.name in ("results", "tiny", "foreign")
+        if path.parent.name in ("results", "tiny", "foreign", "h6_lr0p3_s3", "sweep")
     ]
-    assert len(figures) >= 15
+    assert len(figures) >= 25
     page = browser.new_page()
     page.goto((folder / "results").as_uri())  # file: pages may show file: pictures
     for png in figures:
@@ -141,3 +143,16 @@ def test_every_figure_renders_with_a_whole_title(pipeline, browser):
         edges = np.concatenate([band[:, :3], band[:, -3:]], axis=1)
         assert edges.min() > 200, f"{png}: the title or subtitle runs off the figure"
     page.close()
+
+
+@pytest.mark.workflow
+def test_identical_settings_are_trained_once_and_models_come_in_natural_order(pipeline):
+    folder, _ = pipeline
+    # the sweep's h12_lr0p3_s3 is trained exactly like `tiny`: it is `tiny`
+    assert not (folder / "results/h12_lr0p3_s3").exists()
+    summary = pd.read_csv(folder / "results/sweep/summary.csv")
+    assert list(summary["model"]) == ["h6_lr0p3_s3", "tiny"]  # by hidden size
+    assert list(summary["hidden_nodes"]) == [6, 12]
+    montage = pd.read_csv(folder / "results/montage.csv", usecols=["model", "test_accuracy"])
+    # the config's models, then the sweep's new ones, then the imported ones
+    assert list(dict.fromkeys(montage["model"])) == ["tiny", "h6_lr0p3_s3", "foreign"]

@@ -62,8 +62,8 @@ def main(say):
         snakemake.output.figure,
         title="Do bigger, more accurate networks give clearer backqueries?",
         subtitle=(
-            f"A sweep of {len(table)} models: hidden layer size x learning rate x seed, "
-            "all trained like the book's network."
+            f"A sweep of {len(table)} models (hidden layer size x learning rate x seed).  "
+            "The judge's count: how many of 10 backqueried digits read as the digit asked for."
         ),
     )
     images = {
