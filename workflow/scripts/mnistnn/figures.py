@@ -508,18 +508,8 @@ def similarity_figure(
     so that the diagonal stands out even when every value is high; the
     diagonal is framed, and each row's largest value is bold.
     """
-    count = len(panels)
-    head = (40 if title else 0) + 20 * _lines(subtitle)
-    width, height = 560 * count + 40, 480 + head + 40
-    fig = new_figure(width, height)
-    axes = fig.subplots(1, count, squeeze=False)[0]
-    fig.subplots_adjust(
-        left=70 / width,
-        right=1 - 70 / width,
-        top=1 - (head + 40) / height,
-        bottom=100 / height,
-        wspace=0.45,
-    )
+    width = 560 * len(panels) + 40
+    fig, axes = _panels(len(panels), width, 380, (70, 70, 40, 100), 0.45, title, subtitle)
     for ax, (name, matrix) in zip(axes, panels.items(), strict=True):
         matrix = np.asarray(matrix, dtype=float)
         if matrix.shape != (10, 10):
@@ -554,15 +544,40 @@ def similarity_figure(
         ax.tick_params(length=0)
         colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
         colorbar.set_label(f"correlation (this panel: {low:.2f} to {high:.2f})")
-    _headline_axes(fig, title, subtitle)
     note = (
         "Correlation: 1 = the same picture up to brightness and contrast, 0 = unrelated.  "
         "Each panel has its own colour scale.\n"
         "Orange frame: the backquery compared with its own digit.  "
         "Bold: the largest value of its row, i.e. the digit the backquery looks most like."
     )
-    fig.text(_PAD / width, _PAD / height, note, fontsize=9, color="0.3", linespacing=1.4)
+    _figure_note(fig, note)
     save_figure(fig, path)
+
+
+def _panels(count, width, plot_height, margins, wspace, title, subtitle):
+    """A figure of ``count`` axes side by side, ``width`` pixels wide, under ``title`` and
+    ``subtitle`` (drawn); ``margins`` (left, right, top, bottom) in pixels around the axes,
+    which are ``plot_height`` high.  Returns the figure and its axes."""
+    left, right, top, bottom = margins
+    head = (40 if title else 0) + 20 * _lines(subtitle)
+    height = head + top + plot_height + bottom
+    fig = new_figure(width, height)
+    axes = fig.subplots(1, count, squeeze=False)[0]
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - (head + top) / height,
+        bottom=bottom / height,
+        wspace=wspace,
+    )
+    _headline_axes(fig, title, subtitle)
+    return fig, axes
+
+
+def _figure_note(fig: Figure, note: str) -> None:
+    """Grey notes at the bottom left of a figure of axes."""
+    width, height = fig.get_figwidth() * DPI, fig.get_figheight() * DPI
+    fig.text(_PAD / width, _PAD / height, note, fontsize=9, color="0.3", linespacing=1.4)
 
 
 def _headline_axes(fig: Figure, title: str | None, subtitle: str | None) -> None:
@@ -587,12 +602,7 @@ def training_figure(
     """Mean training loss per epoch (``history`` columns epoch, mean_loss) and test accuracy
     through training (``accuracy`` columns epochs, test_accuracy: one row per saved network,
     from 0 epochs, the initial weights, on), in two panels whose axes start at 0."""
-    head = (40 if title else 0) + 20 * _lines(subtitle)
-    fig = new_figure(900, 380 + head)
-    loss_ax, accuracy_ax = fig.subplots(1, 2)
-    fig.subplots_adjust(
-        left=0.09, right=0.97, top=1 - (head + 30) / (380 + head), bottom=0.15, wspace=0.3
-    )
+    fig, (loss_ax, accuracy_ax) = _panels(2, 900, 290, (81, 27, 30, 60), 0.3, title, subtitle)
     epochs = history["epoch"].to_numpy()
     loss_ax.plot(epochs, history["mean_loss"], marker="o", color="tab:red")
     loss_ax.set_ylabel("mean squared error on the training images")
@@ -606,23 +616,15 @@ def training_figure(
         points["epochs"].max(), 11, "chance: 10 %", ha="right", va="bottom", color="0.4"
     )
     for epoch, value in zip(points["epochs"], percent, strict=True):
-        if epoch == 0:  # the initial weights: beside the point, clear of the axis
-            accuracy_ax.annotate(
-                f"{value:.1f} before training",
-                (epoch, value),
-                textcoords="offset points",
-                xytext=(8, -4),
-                ha="left",
-                va="center",
-            )
+        if epoch == 0:  # the initial weights: above and beside the point, clear of the axes
+            text, offset, align = f"{value:.1f} before training", (8, 6), "left"
         elif float(epoch).is_integer():
-            accuracy_ax.annotate(
-                f"{value:.1f}",
-                (epoch, value),
-                textcoords="offset points",
-                xytext=(0, -14),
-                ha="center",
-            )
+            text, offset, align = f"{value:.1f}", (0, -14), "center"
+        else:
+            continue
+        accuracy_ax.annotate(
+            text, (epoch, value), textcoords="offset points", xytext=offset, ha=align
+        )
     accuracy_ax.set_ylim(0, 105)
     accuracy_ax.set_ylabel("test accuracy (%), 10,000 unseen images")
     accuracy_ax.set_title("test accuracy, from the initial weights on", fontsize=10)
@@ -632,7 +634,6 @@ def training_figure(
         ax.set_xticks(range(0, int(epochs.max()) + 1))
         ax.grid(color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
-    _headline_axes(fig, title, subtitle)
     save_figure(fig, path)
 
 
@@ -708,17 +709,7 @@ def sweep_figure(
     """
     methods = [c.removesuffix("_knn_recognized") for c in table if c.endswith("_knn_recognized")]
     panels = 3 if methods else 1
-    head = (40 if title else 0) + 20 * _lines(subtitle)
-    width, height = 420 * panels + 60, 400 + head + 40
-    fig = new_figure(width, height)
-    axes = fig.subplots(1, panels, squeeze=False)[0]
-    fig.subplots_adjust(
-        left=70 / width,
-        right=1 - 20 / width,
-        top=1 - (head + 30) / height,
-        bottom=90 / height,
-        wspace=0.3,
-    )
+    fig, axes = _panels(panels, 420 * panels + 60, 320, (70, 20, 30, 90), 0.3, title, subtitle)
     _accuracy_by_size(axes[0], table)
     if methods:
         _quality_by_size(axes[1], table, methods)
@@ -732,12 +723,11 @@ def sweep_figure(
     for ax in axes:
         ax.grid(color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
-    _headline_axes(fig, title, subtitle)
     note = (
         "Judge: a 3-nearest-neighbour classifier over the 60,000 training digits; it reads a "
         "backquery as its digit when the image's closest real digits, pixel by pixel, mostly are."
     )
-    fig.text(_PAD / width, _PAD / height, note, fontsize=9, color="0.3")
+    _figure_note(fig, note)
     save_figure(fig, path)
 
 
