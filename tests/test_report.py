@@ -55,7 +55,7 @@ def test_front_page_has_the_numbers_the_pictures_and_every_section(tmp_path):
         "book", metrics, summary_table(), tmp_path / "montage.png", tmp_path / "methods.png"
     )
     assert "**97.14 %**" in page and "93.21 %" in page
-    assert "method ``posterior``: the judge reads 10 of its 10 digits" in page
+    assert "the judge reads 10 of its 10 digits by method ``posterior``, 8 by the book's" in page
     assert page.count("data:image/png;base64,") == 2
     # the sections are the report's own, listed by Snakemake's template when it renders the page
     assert "{% for cat, subcats in categories|dictsort %}" in page

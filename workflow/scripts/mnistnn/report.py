@@ -45,8 +45,8 @@ SECTIONS = """\
     "Sweep": "networks of many sizes: does a bigger, more accurate network draw clearer digits?",
     "Claim": "the claim study: does a clearer backquery mean a better network?",
 } %}
-{% set a_model = "one model: its images by every method, how they change while it learns, "
-    ~ "its test accuracy, its hidden units and its interactive explorer" %}
+{% set a_model = "one model: its test accuracy and its images; for a fully analysed model also "
+    ~ "every method's images, how they change while it learns, its hidden units and explorer" %}
 {% for cat, subcats in categories|dictsort %}
 * `{{ cat.name }}`_: {{ about.get(cat.name, a_model) }}
 
@@ -105,6 +105,19 @@ def methods_table(summary: pd.DataFrame) -> str:
     return _list_table(header, rows)
 
 
+def _clearest(summary: pd.DataFrame) -> str:
+    """A sentence on the methods whose images the judge reads best, and on the book's."""
+    methods = summary[summary["method"] != "mean"].set_index("method")["knn_recognized"]
+    if methods.empty:
+        return ""
+    best = methods.max()
+    names = " and ".join(f"``{method}``" for method in methods.index[methods == best])
+    sentence = f"Run backwards, the judge reads {best} of its 10 digits by method {names}"
+    if "seed" in methods and methods["seed"] < best:
+        sentence += f", {methods['seed']} by the book's ``seed``"
+    return sentence + "."
+
+
 def front_page(
     model: str,
     metrics: Mapping[str, dict],
@@ -118,15 +131,10 @@ def front_page(
     ``metrics`` every model's ``metrics.json`` in the report's order,
     ``summary`` the model's ``backquery/summary.csv``.
     """
-    best = summary[summary["method"] != "mean"].sort_values(
-        ["knn_recognized", "self_recognized"], ascending=False, kind="stable"
-    )
-    best_method = best.iloc[0]["method"] if len(best) else "none"
     headline = (
         f"Model **{model}** ({metrics[model]['hidden_nodes']} hidden units) reads "
         f"**{percent(metrics[model]['test_accuracy'])}** of the test digits correctly. "
-        f"Run backwards, its clearest images come from method ``{best_method}``: the judge reads "
-        f"{best.iloc[0]['knn_recognized'] if len(best) else 0} of its 10 digits."
+        + _clearest(summary)
     )
     parts = [
         "=" * len(TITLE),
