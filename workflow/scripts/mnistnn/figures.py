@@ -4,8 +4,11 @@ Every figure function takes plain arrays (or pandas DataFrames) and an output
 path whose suffix, ``.png`` or ``.svg``, picks the format.  Images are rows of
 784 values in [0, 1] (28 x 28, row by row); a set of ten, one per digit, is a
 ``(10, 784)`` array.  Digits are drawn like matplotlib's ``Greys``: dark =
-high, on one fixed scale [0, 1], nearest-neighbour, each image pixel a whole
-block of screen pixels.
+high, on one fixed scale [0, 1] shown by a grey-scale bar (a faint row is
+drawn on [0, its largest value] and says so), nearest-neighbour, each image
+pixel a whole block of screen pixels.  Every figure has a title that says
+what is shown and a subtitle that says what to look for; the numbers behind
+it are written beside it by :mod:`mnistnn.tables`.
 
 Determinism: figures are built on matplotlib's Agg canvas (never pyplot, so no
 global backend or figure registry is touched) under matplotlib's default style

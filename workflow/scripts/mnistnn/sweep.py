@@ -13,9 +13,9 @@ A sweep lists values for some hyper-parameters and fixes the rest::
 Every combination becomes one model of ``config["models"]``, named after its
 values: ``h25_lr0p05_s1`` (a ``p`` stands for the decimal point, which a model
 name may not hold).  Epochs and batch size appear in the name (``e5``, ``b10``)
-only when the sweep varies them.  After the run, :func:`sweep_table` puts the models side by side
-(:func:`mnistnn.figures.sweep_figure` draws it) and :func:`grid_models` picks
-one model per hidden size for the grid of images.  A sweep point trained
+only when the sweep varies them.  After the run, :func:`sweep_table` puts the
+models side by side (:func:`mnistnn.figures.sweep_figure` draws it) and
+:func:`grid_models` picks one model per hidden size for the grid of images.  A sweep point trained
 exactly like a model under ``models:`` (``book``, say) is that model
 (:func:`sweep_models`).
 """
@@ -99,13 +99,13 @@ def training_settings(settings: Mapping) -> tuple:
     return tuple(sorted((key, value) for key, value in full.items() if key not in NOT_TRAINING))
 
 
+NATURAL_ORDER = ("hidden_nodes", "learning_rate", "seed", "epochs", "batch_size")
+
+
 def natural_order(settings: Mapping) -> tuple:
     """A sweep model's place: by hidden size, then learning rate, then seed (then epochs and
     batch size)."""
     return tuple(settings.get(key, 0) for key in NATURAL_ORDER)
-
-
-NATURAL_ORDER = ("hidden_nodes", "learning_rate", "seed", "epochs", "batch_size")
 
 
 def sweep_models(models: Mapping, sweep: Mapping) -> dict[str, dict]:
