@@ -12,6 +12,7 @@ from PIL import Image
 
 from mnistnn.images import digit_png
 from mnistnn.report import front_page
+from mnistnn.tables import PIXELS
 
 #: what the README says the report gathers, per model (a trained one has a history too)
 MODEL_FILES = [
@@ -34,6 +35,8 @@ MODEL_FILES = [
 ]
 TRAINED_FILES = ["history.csv", "training.png", "training.csv", "evolution.png", "evolution.csv"]
 
+#: the CSVs keep 6 significant digits
+CSV_RTOL = 1e-5
 #: the pixel rows at the top of a figure that hold its title and subtitle
 TITLE_BAND = 80
 
@@ -156,3 +159,38 @@ def test_identical_settings_are_trained_once_and_models_come_in_natural_order(pi
     montage = pd.read_csv(folder / "results/montage.csv", usecols=["model", "test_accuracy"])
     # the config's models, then the sweep's new ones, then the imported ones
     assert list(dict.fromkeys(montage["model"])) == ["tiny", "h6_lr0p3_s3", "foreign"]
+
+
+@pytest.mark.workflow
+def test_the_numbers_behind_each_figure_are_in_a_csv_beside_it(pipeline):
+    folder, _ = pipeline
+    model = folder / "results/tiny"
+    evolution = pd.read_csv(model / "evolution.csv")
+    described = ["snapshot", "samples_seen", "test_accuracy", "method", "digit"]
+    assert list(evolution.columns) == described + PIXELS
+    with np.load(model / "evolution.npz", allow_pickle=False) as arrays:
+        for method in ("seed", "posterior"):
+            rows = evolution[evolution["method"] == method]
+            images = rows[PIXELS].to_numpy().reshape(arrays[method].shape)
+            np.testing.assert_allclose(images, arrays[method], rtol=0, atol=1e-6)
+            per_snapshot = rows.drop_duplicates("snapshot")["test_accuracy"]
+            np.testing.assert_allclose(per_snapshot, arrays["test_accuracy"], rtol=CSV_RTOL)
+    training = pd.read_csv(model / "training.csv")
+    assert training["epochs"].iloc[0] == 0 and training["epochs"].iloc[-1] == 2
+    assert training["mean_loss"].isna().iloc[0]  # no loss before training
+    history = pd.read_csv(model / "history.csv")
+    ends = training.dropna(subset=["mean_loss"])
+    np.testing.assert_allclose(ends["mean_loss"], history["mean_loss"], rtol=CSV_RTOL)
+    np.testing.assert_allclose(ends["test_accuracy"], history["test_accuracy"], rtol=CSV_RTOL)
+    methods = pd.read_csv(model / "methods.csv")
+    quality = pd.read_csv(model / "backquery/quality.csv")
+    scored = methods.merge(quality, on=["method", "digit"], suffixes=("", "_quality"))
+    assert len(scored) == len(quality)  # every scored image, plus the reference's ten
+    np.testing.assert_allclose(
+        scored["target_output"], scored["target_output_quality"], rtol=CSV_RTOL
+    )
+    similarity = pd.read_csv(model / "similarity.csv")
+    assert len(similarity) == 2 * 100 and similarity["correlation"].between(-1, 1).all()
+    montage = pd.read_csv(model / "montage.csv")
+    seed_images = np.array([np.load(model / f"backquery/seed/{d}.npy") for d in range(10)])
+    np.testing.assert_allclose(montage[PIXELS].to_numpy(), seed_images, rtol=0, atol=1e-6)
