@@ -12,6 +12,8 @@ Each stage is one rule file in workflow/rules/:
     figures    *_figure, figures                    results/{model}/*.png, results/figures/
     explorer   explorer                             results/{model}/explorer.html
     sweep      sweep_summary                        results/sweep/
+    report     front_page                           results/report/front_page.rst, the
+                                                    first page of `snakemake --report`
     claim      claim_run, claim_summary, claim      results/claim/ (only with target `claim`)
 """
 
@@ -35,6 +37,11 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/explorer.smk"
 include: "workflow/rules/sweep.smk"
 include: "workflow/rules/claim.smk"
+include: "workflow/rules/report.smk"
+
+
+# `snakemake --report results/report.html` opens on this page (rule front_page)
+report: FRONT_PAGE
 
 
 rule all:

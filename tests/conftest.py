@@ -136,3 +136,71 @@ def snakemake(folder, *arguments, check=True, cores=2):
     if check and result.returncode != 0:
         raise AssertionError(f"{command} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def missing(reason: str):
+    """Skip outside CI; in CI (``CI`` set) a missing browser is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (one per test module)."""
+    from mnistnn import explorer
+
+    if not Path(explorer.CHROMIUM).exists():
+        missing(f"{explorer.CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=explorer.CHROMIUM, args=explorer.CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+#: A sweep of two tiny models, one of them trained exactly like model `tiny` (so it is `tiny`).
+TINY_SWEEP = {
+    "hidden_nodes": [12, 6],
+    "learning_rate": [0.3],
+    "seeds": [3],
+    "epochs": [2],
+    "batch_size": [1],
+    "train_thresholds": True,
+    "shuffle": True,
+    "snapshots": [],
+}
+
+
+@pytest.fixture(scope="session")
+def pipeline(tiny_mnist, tmp_path_factory):
+    """The tiny pipeline run once to completion: one trained and one imported model, and a
+    sweep that adds one more trained model."""
+    from mnistnn import network as nw
+    from mnistnn.params import write_params
+
+    folder = tmp_path_factory.mktemp("pipeline")
+    foreign = folder / "foreign_params"
+    net = nw.initial_network(9, seed=11)
+    write_params(foreign, net._replace(v1=np.full(9, 0.1), v2=np.full(10, -0.2)))
+    mnist_folder, checksums = tiny_mnist
+    config = pipeline_config(
+        mnist_folder, checksums, imported_models={"foreign": str(foreign)}, sweep=TINY_SWEEP
+    )
+    make_pipeline_copy(folder, config)
+    commit_everything(folder)
+    run = snakemake(folder)
+    return folder, run
+
+
+@pytest.fixture(scope="session")
+def report(pipeline):
+    """``snakemake --report results/report.html`` of the finished tiny pipeline, made once."""
+    folder, _ = pipeline
+    snakemake(folder, "--report", "results/report.html")
+    return folder / "results/report.html"

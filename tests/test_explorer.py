@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, missing
 from PIL import Image
 from strokes import digit_strokes
 
@@ -187,13 +187,6 @@ def test_templates_are_package_data():
 # --- the browser ---------------------------------------------------------------------------
 
 
-def missing(reason: str):
-    """Skip outside CI; in CI (``CI`` set) a missing browser is a failure."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
-    pytest.skip(reason)
-
-
 def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
@@ -201,22 +194,6 @@ def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="no chromium"):
         missing("no chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(explorer.CHROMIUM).exists():
-        missing(f"{explorer.CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=explorer.CHROMIUM, args=explorer.CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 class Tab:

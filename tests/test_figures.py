@@ -23,7 +23,13 @@ def digits(seed: int) -> np.ndarray:
 
 def quality_table(methods) -> pd.DataFrame:
     rows = [
-        {"method": m, "digit": d, "target_output": 0.5 + d / 50, "knn_recognized": d % 2}
+        {
+            "method": m,
+            "digit": d,
+            "target_output": 0.5 + d / 50,
+            "self_recognized": int(d < 7),
+            "knn_recognized": d % 2,
+        }
         for m in methods
         for d in range(10)
     ]
@@ -94,9 +100,32 @@ FIGURES = {
                 "test_accuracy": [0.93, 0.95, 0.96],
             }
         ),
+        pd.DataFrame({"epochs": [0, 0.5, 1, 2, 3], "test_accuracy": [0.1, 0.8, 0.93, 0.95, 0.96]}),
         path,
+        title="How the network learns",
     ),
+    "sweep_figure": lambda seed, path: figures.sweep_figure(sweep_table(seed), path, title="sweep"),
 }
+
+
+def sweep_table(seed: int) -> pd.DataFrame:
+    """sweep_table's columns for 2 sizes x 2 learning rates x 2 seeds, scores of two methods."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        {
+            "model": f"h{h}_lr{lr}_s{s}",
+            "hidden_nodes": h,
+            "learning_rate": lr,
+            "seed": s,
+            "test_accuracy": 0.8 + h / 1000 + rng.uniform(0, 0.01),
+            "seed_knn_recognized": int(rng.integers(0, 11)),
+            "posterior_knn_recognized": int(rng.integers(5, 11)),
+        }
+        for h in (25, 100)
+        for lr in (0.1, 0.2)
+        for s in (1, 2)
+    ]
+    return pd.DataFrame(rows)
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -158,10 +187,24 @@ def test_methods_figure_puts_the_reference_last_and_marks_the_judge(tmp_path, mo
     quality = quality_table(["mean", "seed", "pinv"])
     images = {"mean": digits(1), "seed": digits(2), "pinv": digits(3)}
     figures.methods_figure(images, quality, tmp_path / "m.png")
-    assert [row.label.split("\n")[0] for row in drawn] == ["seed", "pinv", "mean (reference)"]
+    names = [row.label.split("\n")[0] for row in drawn]
+    assert names == ["seed (the book's)", "pinv", "average training image"]
+    assert drawn[2].label.endswith("(reference, uses labels)\nnetwork 7/10, judge 5/10")
     assert [row.reference for row in drawn] == [False, False, True]
     assert drawn[0].notes[:2] == ["0.50", "0.52 ✓"]
-    assert drawn[0].label.split("\n")[1] == "5/10 ✓, mean 0.59"
+    # the network's own count (self_recognized) and the judge's (knn_recognized), named
+    assert drawn[0].label.split("\n")[1] == "network 7/10, judge 5/10"
+
+
+def test_a_faint_row_gets_its_own_scale_and_says_so(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(figures, "digit_grid", lambda rows, *a, **k: drawn.extend(rows))
+    faint = digits(2) * 0.3  # largest value below 0.3
+    figures.methods_figure(
+        {"seed": digits(1), "actmax": faint}, quality_table(["seed", "actmax"]), tmp_path / "m.png"
+    )
+    assert drawn[0].vmax == 1.0 and "faint" not in drawn[0].label
+    assert drawn[1].vmax == 0.3 and drawn[1].label.endswith("faint: black = 0.3")
 
 
 # ---------------------------------------------------------------------------- the check
@@ -263,10 +306,7 @@ def test_check_refuses_nan_foreign_and_extra_arrays(repo, arrays, reason):
 
 
 def test_check_reports_new_and_missing_figures(repo):
-    figures.training_figure(
-        pd.DataFrame({"epoch": [1], "mean_loss": [0.1], "test_accuracy": [0.9]}),
-        regenerated(repo) / "training.png",
-    )
+    FIGURES["training_figure"](1, regenerated(repo) / "training.png")
     ok, lines = figure_check.check(repo)
     assert ok
     assert lines[1].startswith("training       ok") and "new (not committed yet)" in lines[1]

@@ -10,7 +10,14 @@ import pytest
 import yaml
 
 from mnistnn.errors import MnistnnError
-from mnistnn.sweep import add_sweep, expand_sweep, name_part, summary_figure, sweep_table
+from mnistnn.sweep import (
+    add_sweep,
+    expand_sweep,
+    grid_models,
+    name_part,
+    sweep_models,
+    sweep_table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the model-name pattern of workflow/schemas/config.schema.yaml
@@ -87,8 +94,44 @@ def test_add_sweep_keeps_the_listed_models_and_refuses_a_clash():
     sweep = {"hidden_nodes": [5], "learning_rate": [0.1], "seeds": [1]}
     assert set(add_sweep(book, sweep)) == {"book", "h5_lr0p1_s1"}
     assert add_sweep(book, None) == book
-    with pytest.raises(MnistnnError, match=r"\['h5_lr0p1_s1'\] are also listed"):
+    with pytest.raises(MnistnnError, match="model h5_lr0p1_s1 is also listed under models, with"):
         add_sweep({"h5_lr0p1_s1": {}}, sweep)
+
+
+def test_a_sweep_point_trained_like_book_is_book_trained_once():
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    sweep = yaml.safe_load((ROOT / "config/sweep.yaml").read_text())["sweep"]
+    swept = sweep_models(config["models"], sweep)
+    # book's snapshots (what is saved of it) differ from the sweep's; its training does not
+    assert len(swept) == 30 and "book" in swept and "h200_lr0p1_s1" not in swept
+    assert swept["book"] is config["models"]["book"]
+    models = add_sweep(config["models"], sweep)
+    assert list(models)[:2] == ["book", "rashid"] and len(models) == 2 + 29
+    # rashid is trained by the book's own update rule: not the same as any sweep point
+    assert "h200_lr0p1_s1" not in models
+
+
+def test_sweep_models_come_by_hidden_size_then_learning_rate_then_seed():
+    sweep = {"hidden_nodes": [50, 8], "learning_rate": [0.2, 0.1], "seeds": [2, 1]}
+    assert list(sweep_models({}, sweep)) == [
+        f"h{h}_lr{lr}_s{s}" for h in (8, 50) for lr in ("0p1", "0p2") for s in (1, 2)
+    ]
+
+
+def test_the_grid_shows_each_size_at_its_best_learning_rate_and_first_seed():
+    table = pd.DataFrame(
+        [
+            {"model": f"h{h}_{lr}_{s}", "hidden_nodes": h, "learning_rate": lr, "seed": s,
+             "test_accuracy": accuracy}
+            for h, lr, s, accuracy in [
+                (50, 0.1, 2, 0.91), (50, 0.1, 1, 0.90), (50, 0.2, 1, 0.95), (50, 0.2, 2, 0.80),
+                (8, 0.1, 1, 0.70), (8, 0.1, 2, 0.72), (8, 0.2, 1, 0.60), (8, 0.2, 2, 0.61),
+            ]
+        ]
+    )  # fmt: skip
+    chosen = grid_models(table)
+    # size 50: lr 0.1 has the better mean (0.905 against 0.875) though lr 0.2 has the best model
+    assert list(chosen["model"]) == ["h8_0.1_1", "h50_0.1_1"]
 
 
 def write_run(folder: Path, name: str, accuracy: float, seconds: list[float], quality=None):
@@ -160,27 +203,6 @@ def test_sweep_table_has_one_row_per_model_with_costs_and_scores(tmp_path):
 
     without_quality = sweep_table(models, paths["metrics"], paths["benchmark"])
     assert not [column for column in without_quality if column.startswith("seed_")]
-
-
-def test_summary_figure_is_a_png_with_the_same_bytes_each_time(tmp_path):
-    models = expand_sweep({"hidden_nodes": [4, 8], "learning_rate": [0.1, 0.2], "seeds": [1, 2]})
-    table = pd.DataFrame(
-        [
-            {"model": name, **m, "test_accuracy": 0.1 * m["seed"] + m["hidden_nodes"] / 100}
-            for name, m in models.items()
-        ]
-    )
-    rng = np.random.default_rng(0)
-    images = {name: rng.uniform(0.01, 0.99, (10, 784)) for name in models}
-    first, second, plain = tmp_path / "a.png", tmp_path / "b.png", tmp_path / "plain.png"
-    summary_figure(table, images, first)
-    summary_figure(table, images, second)
-    summary_figure(table, None, plain)
-    assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert first.read_bytes() == second.read_bytes()
-    assert b"Software" not in first.read_bytes()
-    assert plain.stat().st_size < first.stat().st_size
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.png", "plain.png"]
 
 
 def test_the_slurm_profile_uses_only_options_snakemake_knows():

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import commit_everything, make_pipeline_copy, pipeline_config, snakemake
+from conftest import snakemake
 
 from mnistnn import network as nw
 from mnistnn.backquery import METHODS
@@ -16,21 +16,6 @@ from mnistnn.params import PARAM_FILES, read_params, write_params
 
 pytestmark = pytest.mark.workflow
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def pipeline(tiny_mnist, tmp_path_factory):
-    """The tiny pipeline run once to completion, with one trained and one imported model."""
-    folder = tmp_path_factory.mktemp("pipeline")
-    foreign = folder / "foreign_params"
-    net = nw.initial_network(9, seed=11)
-    write_params(foreign, net._replace(v1=np.full(9, 0.1), v2=np.full(10, -0.2)))
-    mnist_folder, checksums = tiny_mnist
-    config = pipeline_config(mnist_folder, checksums, imported_models={"foreign": str(foreign)})
-    make_pipeline_copy(folder, config)
-    commit_everything(folder)
-    run = snakemake(folder)
-    return folder, run
 
 
 def test_a_run_modifies_no_tracked_file(pipeline):
@@ -159,10 +144,8 @@ def test_figures_and_queries_are_pngs(pipeline):
     assert query.shape == (784,)
 
 
-def test_report_is_self_contained_and_shows_the_montage(pipeline):
-    folder, _ = pipeline
-    snakemake(folder, "--report", "results/report.html")
-    html = (folder / "results/report.html").read_text()
+def test_report_is_self_contained_and_shows_the_montage(report):
+    html = report.read_text()
     assert "montage.png" in html and len(html) > 100_000
     assert "explorer.html" in html
 

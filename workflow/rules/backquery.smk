@@ -40,7 +40,19 @@ rule backquery:
         mean_images="results/mean_images.npy",
     output:
         images=method_files("results/{model}/backquery", methods_and_mean()),
-        queries=query_files("results/{model}/queries"),
+        queries=[
+            (
+                shown(
+                    path,
+                    "queries",
+                    f"{path.split('/')[-1]}: an extra label vector run backwards",
+                    subcategory="Queries",
+                )
+                if path.endswith(".png")
+                else path
+            )
+            for path in query_files("results/{model}/queries")
+        ],
     log:
         "results/{model}/logs/backquery.log",
     benchmark:
@@ -99,17 +111,17 @@ rule quality:
         control_images=method_images("results/{model}/control"),
         mean_images="results/mean_images.npy",
     output:
-        quality=report(
+        quality=shown(
             "results/{model}/backquery/quality.csv",
-            caption="../report/quality.rst",
-            category="{model}",
+            "quality",
+            "quality.csv: every backquery's scores",
             subcategory="Backquery quality",
         ),
         control="results/{model}/backquery/control.csv",
-        summary=report(
+        summary=shown(
             "results/{model}/backquery/summary.csv",
-            caption="../report/quality_summary.rst",
-            category="{model}",
+            "quality_summary",
+            "summary.csv: each method's scores, on the network and on its untrained control",
             subcategory="Backquery quality",
         ),
     log:

@@ -45,13 +45,21 @@ rule claim_summary:
             caption="../report/claim_networks.rst",
             category="Claim",
         ),
-        clarity=CLAIM_TABLES["clarity"],
+        clarity=report(
+            CLAIM_TABLES["clarity"],
+            caption="../report/claim_clarity.rst",
+            category="Claim",
+        ),
         correlation=report(
             CLAIM_TABLES["correlation"],
             caption="../report/claim_correlation.rst",
             category="Claim",
         ),
-        turning_points=CLAIM_TABLES["turning_points"],
+        turning_points=report(
+            CLAIM_TABLES["turning_points"],
+            caption="../report/claim_turning_points.rst",
+            category="Claim",
+        ),
         figure=report(
             "results/claim/clarity_vs_accuracy.png",
             caption="../report/claim_figure.rst",

@@ -4,10 +4,10 @@ rule explorer:
         quality="results/{model}/backquery/quality.csv",
         images=method_images("results/{model}/backquery", methods_and_mean),
     output:
-        report(
+        shown(
             "results/{model}/explorer.html",
-            caption="../report/explorer.rst",
-            category="{model}",
+            "explorer",
+            "explorer.html: run the network backwards and forwards yourself",
             subcategory="Explorer",
         ),
     log:

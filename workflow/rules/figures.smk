@@ -3,11 +3,18 @@ rule methods_figure:
         quality="results/{model}/backquery/quality.csv",
         images=method_images("results/{model}/backquery"),
         mean=digit_files("results/{model}/backquery/mean", ["npy"]),
+        metrics="results/{model}/metrics.json",
     output:
-        report(
+        figure=shown(
             "results/{model}/methods.png",
-            caption="../report/methods.rst",
-            category="{model}",
+            "methods",
+            "methods.png: each method's image of every digit, with its scores",
+            subcategory="Backquery",
+        ),
+        table=shown(
+            "results/{model}/methods.csv",
+            "table",
+            "methods.csv: the numbers behind methods.png",
             subcategory="Backquery",
         ),
     log:
@@ -15,8 +22,35 @@ rule methods_figure:
     priority: CRITICAL_PATH
     conda:
         "../envs/mnistnn.yaml"
+    params:
+        control=False,
     script:
         "../scripts/methods_figure.py"
+
+
+use rule methods_figure as control_figure with:
+    input:
+        quality="results/{model}/backquery/control.csv",
+        images=method_images("results/{model}/control"),
+        mean=digit_files("results/{model}/backquery/mean", ["npy"]),
+        metrics="results/{model}/metrics.json",
+    output:
+        figure=shown(
+            "results/{model}/control_methods.png",
+            "control_methods",
+            "control_methods.png: the same methods on the untrained network",
+            subcategory="Backquery",
+        ),
+        table=shown(
+            "results/{model}/control_methods.csv",
+            "table",
+            "control_methods.csv: the numbers behind control_methods.png",
+            subcategory="Backquery",
+        ),
+    log:
+        "results/{model}/logs/control_figure.log",
+    params:
+        control=True,
 
 
 rule evolution_figure:
@@ -27,13 +61,19 @@ rule evolution_figure:
         test_images=MNIST["test_images"],
         test_labels=MNIST["test_labels"],
     output:
-        figure=report(
+        figure=shown(
             "results/{model}/evolution.png",
-            caption="../report/evolution.rst",
-            category="{model}",
+            "evolution",
+            "evolution.png: the images as the network learns",
             subcategory="Training",
         ),
         images="results/{model}/evolution.npz",
+        table=shown(
+            "results/{model}/evolution.csv",
+            "table",
+            "evolution.csv: the numbers behind evolution.png",
+            subcategory="Training",
+        ),
     log:
         "results/{model}/logs/evolution_figure.log",
     benchmark:
@@ -56,10 +96,10 @@ rule hidden_units_figure:
     input:
         param_files("results/{model}/params"),
     output:
-        report(
+        shown(
             "results/{model}/hidden_units.png",
-            caption="../report/hidden_units.rst",
-            category="{model}",
+            "hidden_units",
+            "hidden_units.png: what each hidden unit looks for",
             subcategory="Network",
         ),
     log:
@@ -75,10 +115,16 @@ rule similarity_figure:
         images=method_images("results/{model}/backquery", evolution_methods),
         mean_images="results/mean_images.npy",
     output:
-        report(
+        figure=shown(
             "results/{model}/similarity.png",
-            caption="../report/similarity.rst",
-            category="{model}",
+            "similarity",
+            "similarity.png: does each backquery look like its digit?",
+            subcategory="Backquery",
+        ),
+        table=shown(
+            "results/{model}/similarity.csv",
+            "table",
+            "similarity.csv: the numbers behind similarity.png",
             subcategory="Backquery",
         ),
     log:
@@ -95,10 +141,10 @@ rule examples_figure:
         train_images=MNIST["train_images"],
         train_labels=MNIST["train_labels"],
     output:
-        report(
+        shown(
             "results/{model}/examples.png",
-            caption="../report/examples.rst",
-            category="{model}",
+            "examples",
+            "examples.png: training images it is surest of, and those it mistakes",
             subcategory="Network",
         ),
     log:
@@ -113,12 +159,19 @@ rule examples_figure:
 
 rule training_figure:
     input:
-        "results/{model}/history.csv",
+        history="results/{model}/history.csv",
+        evolution="results/{model}/evolution.csv",
     output:
-        report(
+        figure=shown(
             "results/{model}/training.png",
-            caption="../report/training.rst",
-            category="{model}",
+            "training",
+            "training.png: loss and test accuracy during training",
+            subcategory="Training",
+        ),
+        table=shown(
+            "results/{model}/training.csv",
+            "table",
+            "training.csv: the numbers behind training.png",
             subcategory="Training",
         ),
     log:

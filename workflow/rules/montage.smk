@@ -3,13 +3,19 @@ rule montage:
         images=digit_files("results/{model}/backquery/seed", ["npy"]),
         metrics="results/{model}/metrics.json",
     output:
-        png=report(
+        png=shown(
             "results/{model}/montage.png",
-            caption="../report/montage.rst",
-            category="{model}",
+            "montage",
+            "montage.png: what the network imagines for each digit",
             subcategory="Backquery",
         ),
         svg="results/{model}/montage.svg",
+        table=shown(
+            "results/{model}/montage.csv",
+            "table",
+            "montage.csv: the numbers behind montage.png",
+            subcategory="Backquery",
+        ),
     log:
         "results/{model}/logs/montage.log",
     conda:
@@ -27,9 +33,16 @@ rule montage_all:
         ),
         metrics=expand("results/{model}/metrics.json", model=all_models()),
     output:
-        report(
+        png=shown(
             "results/montage.png",
-            caption="../report/montage_all.rst",
+            "montage_all",
+            "montage.png: what each model imagines for each digit",
+            category="All models",
+        ),
+        table=shown(
+            "results/montage.csv",
+            "table",
+            "montage.csv: the numbers behind montage.png",
             category="All models",
         ),
     log:

@@ -3,7 +3,12 @@ rule train:
         **MNIST,
     output:
         model="results/{model}/model.npz",
-        history="results/{model}/history.csv",
+        history=shown(
+            "results/{model}/history.csv",
+            "history",
+            "history.csv: loss, test accuracy and time per epoch",
+            subcategory="Training",
+        ),
         snapshots="results/{model}/snapshots/weights.npz",
     log:
         "results/{model}/logs/train.log",
@@ -61,8 +66,18 @@ rule evaluate:
         test_labels=MNIST["test_labels"],
         history=training_history,
     output:
-        metrics="results/{model}/metrics.json",
-        confusion="results/{model}/confusion.csv",
+        metrics=shown(
+            "results/{model}/metrics.json",
+            "metrics",
+            "metrics.json: test accuracy, overall and per digit",
+            subcategory="Test accuracy",
+        ),
+        confusion=shown(
+            "results/{model}/confusion.csv",
+            "confusion",
+            "confusion.csv: which digit is taken for which",
+            subcategory="Test accuracy",
+        ),
     log:
         "results/{model}/logs/evaluate.log",
     conda:

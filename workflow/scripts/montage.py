@@ -1,26 +1,29 @@
-"""Rule montage: the ten seed backqueries of one model, in one figure (PNG and SVG)."""
-
-import json
-from pathlib import Path
+"""Rule montage: the ten seed backqueries of one model, in one figure (PNG and SVG) and a CSV."""
 
 import numpy as np
 
 from mnistnn.figures import montage
 from mnistnn.runner import run_rule
-
-
-def model_label(model, metrics_path):
-    """ "book, test accuracy 0.9714" for model ``book`` and its ``metrics.json``."""
-    accuracy = json.loads(Path(metrics_path).read_text())["test_accuracy"]
-    return f"{model}, test accuracy {accuracy:.4f}"
+from mnistnn.tables import accuracy_text, image_table, read_metrics, write_csv
 
 
 def main(say):
+    model = snakemake.wildcards.model
     images = np.array([np.load(path, allow_pickle=False) for path in snakemake.input.images])
-    label = model_label(snakemake.wildcards.model, snakemake.input.metrics)
-    title = f"What the network imagines for each digit (seed backquery): {label}"
-    for path in snakemake.output:
-        montage(images, title, path)
+    metrics = read_metrics(snakemake.input.metrics)
+    title = "What the network imagines for each digit"
+    subtitle = (
+        f'The label "this is a d" run backwards through the network: model {model}, '
+        f"{metrics['hidden_nodes']} hidden units, {accuracy_text(metrics)}.\n"
+        "Method: the book's backquery (seed).  Dark = the network expects ink there.  "
+        "Look for shapes you can read as 0-9."
+    )
+    for path in (snakemake.output.png, snakemake.output.svg):
+        montage(images, title, path, subtitle=subtitle)
+    write_csv(
+        image_table(images, model=model, test_accuracy=metrics["test_accuracy"], method="seed"),
+        snakemake.output.table,
+    )
     say(f"wrote {', '.join(snakemake.output)}")
 
 

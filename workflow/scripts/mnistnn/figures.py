@@ -4,8 +4,11 @@ Every figure function takes plain arrays (or pandas DataFrames) and an output
 path whose suffix, ``.png`` or ``.svg``, picks the format.  Images are rows of
 784 values in [0, 1] (28 x 28, row by row); a set of ten, one per digit, is a
 ``(10, 784)`` array.  Digits are drawn like matplotlib's ``Greys``: dark =
-high, on one fixed scale [0, 1], nearest-neighbour, each image pixel a whole
-block of screen pixels.
+high, on one fixed scale [0, 1] shown by a grey-scale bar (a faint row is
+drawn on [0, its largest value] and says so), nearest-neighbour, each image
+pixel a whole block of screen pixels.  Every figure has a title that says
+what is shown and a subtitle that says what to look for; the numbers behind
+it are written beside it by :mod:`mnistnn.tables`.
 
 Determinism: figures are built on matplotlib's Agg canvas (never pyplot, so no
 global backend or figure registry is touched) under matplotlib's default style
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import matplotlib
 import matplotlib.colors
+import matplotlib.patches
 import matplotlib.style
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -116,6 +120,7 @@ class Row(NamedTuple):
     notes: Sequence[str] | None = None  # one short text under each image
     heading: str | None = None  # a section title drawn above this row
     reference: bool = False  # set apart and greyed: not one of the things compared
+    vmax: float = 1.0  # the value drawn darkest: below 1 for a faint row, said in its label
 
 
 class _Canvas:
@@ -156,6 +161,8 @@ class _Canvas:
 
 # pixel sizes of the grids' parts
 _PAD, _GAP, _TITLE, _LINE, _NOTE, _HEADING, _SEPARATION = 14, 6, 30, 20, 18, 28, 16
+#: the grey-scale legend: a bar this wide and high, with a line of text on each side
+_SCALE_WIDTH, _SCALE_HEIGHT = 160, 12
 # generous widths of one 10 pt and one 13 pt (title) character, to size margins
 _CHAR, _TITLE_CHAR = 8, 10
 _FRAME = (190, 190, 190, 255)
@@ -179,6 +186,34 @@ def _footnote(canvas: _Canvas, text: str) -> None:
     )
 
 
+def _lines(text: str | None) -> int:
+    return len(text.split("\n")) if text else 0
+
+
+def _headline(canvas: _Canvas, title: str | None, subtitle: str | None) -> int:
+    """Draw the title and, under it in grey, the subtitle; return the height they take."""
+    y = _PAD
+    if title:
+        canvas.text(canvas.width / 2, y, title, ha="center", va="top", fontsize=13)
+        y += _TITLE
+    if subtitle:
+        canvas.text(
+            canvas.width / 2, y, subtitle, ha="center", va="top", color="0.25", linespacing=1.4
+        )
+        y += _LINE * _lines(subtitle)
+    return y - _PAD
+
+
+def _grey_scale(canvas: _Canvas, x: int, y: int) -> None:
+    """The digits' grey scale at (x, y): a bar from 0 (white) to 1 (black), named at both ends."""
+    ramp = np.tile(np.linspace(0.0, 1.0, _SCALE_WIDTH), (_SCALE_HEIGHT, 1))
+    canvas.text(x, y + _SCALE_HEIGHT / 2, "pixel value 0: no ink", ha="left", va="center")
+    start = x + 19 * _CHAR
+    canvas.image(start, y, ramp, 1)
+    end = start + _SCALE_WIDTH + _GAP
+    canvas.text(end, y + _SCALE_HEIGHT / 2, "1: full ink (dark = high)", va="center")
+
+
 @_styled
 def digit_grid(
     rows: Sequence[Row],
@@ -186,22 +221,32 @@ def digit_grid(
     title: str | None = None,
     column_title: str | None = None,
     footnote: str | None = None,
+    subtitle: str | None = None,
 ) -> None:
-    """Rows of ten digits under column labels 0-9, one shared scale [0, 1], written to ``path``."""
+    """Rows of ten digits under column labels 0-9, written to ``path``.
+
+    Every row is drawn on the grey scale [0, ``row.vmax``] (1 unless a row says
+    otherwise), explained by a grey-scale bar under the grid; ``subtitle`` lines
+    go under the title, ``footnote`` lines at the bottom.
+    """
     cell = 28 * ZOOM
     left = _label_width(rows)
     width = left + 10 * cell + 9 * _GAP + _PAD
-    # a title too long for the grid widens the figure, the grid staying centred under it
-    extra = max(0, _TITLE_CHAR * len(title or "") + 2 * _PAD - width)
+    # a title or subtitle too long for the grid widens the figure, the grid centred under it
+    widest = max(
+        [_TITLE_CHAR * len(title or "")]
+        + [_CHAR * len(line) for line in (subtitle or "").split("\n")]
+    )
+    extra = max(0, widest + 2 * _PAD - width)
     left, width = left + extra // 2, width + extra
-    top = _PAD + (_TITLE if title else 0) + (_LINE if column_title else 0) + _LINE
+    head = (_TITLE if title else 0) + _LINE * _lines(subtitle)
+    top = _PAD + head + (_LINE if column_title else 0) + _LINE
     heights = [_row_heights(row, i == 0) for i, row in enumerate(rows)]
-    notes_height = _LINE * len(footnote.split("\n")) if footnote else 0
-    canvas = _Canvas(width, top + sum(a + cell + b for a, b in heights) + notes_height + _PAD)
-    y = _PAD
-    if title:
-        canvas.text(width / 2, y, title, ha="center", va="top", fontsize=13)
-        y += _TITLE
+    legend_height = _LINE + _GAP
+    notes_height = _LINE * _lines(footnote)
+    grid_height = sum(a + cell + b for a, b in heights)
+    canvas = _Canvas(width, top + grid_height + legend_height + notes_height + _PAD)
+    y = _PAD + _headline(canvas, title, subtitle)
     if column_title:
         grid_centre = left + (10 * cell + 9 * _GAP) / 2
         canvas.text(grid_centre, y, column_title, ha="center", va="top", color="0.3")
@@ -222,18 +267,19 @@ def digit_grid(
         canvas.text(left - _PAD, y + cell / 2, row.label, ha="right", va="center", **label_style)
         for digit in range(10):
             x = left + digit * (cell + _GAP)
-            canvas.image(x, y, images[digit], ZOOM)
+            canvas.image(x, y, images[digit], ZOOM, vmax=row.vmax)
             if row.notes is not None and row.notes[digit]:
                 canvas.text(x + cell / 2, y + cell + 3, row.notes[digit], ha="center", va="top")
         y += cell + below
+    _grey_scale(canvas, left, y + _GAP)
     if footnote:
         _footnote(canvas, footnote)
     canvas.save(path)
 
 
-def montage(images, title: str, path: str | Path) -> None:
-    """The ten images ``(10, 784)`` in one row labelled 0-9, under ``title``."""
-    digit_grid([Row("", images)], path, title=title)
+def montage(images, title: str, path: str | Path, subtitle: str | None = None) -> None:
+    """The ten images ``(10, 784)`` in one row labelled 0-9, under ``title`` and ``subtitle``."""
+    digit_grid([Row("", images)], path, title=title, subtitle=subtitle)
 
 
 def montage_grid(
@@ -241,26 +287,58 @@ def montage_grid(
     path: str | Path,
     title: str | None = None,
     column_title: str | None = "digit asked for",
+    subtitle: str | None = None,
 ) -> None:
     """One row of ten images ``(10, 784)`` per entry of ``rows`` (label -> images), in order."""
-    digit_grid([Row(label, images) for label, images in rows.items()], path, title, column_title)
+    grid = [Row(label, images) for label, images in rows.items()]
+    digit_grid(grid, path, title, column_title, subtitle=subtitle)
+
+
+#: The darkest value of a row is at least this, or the row is drawn on its own, stronger scale.
+FAINT = 0.5
+
+
+def faint_scale(images) -> float:
+    """1, or for images whose largest value is below :data:`FAINT`, that value rounded up to 0.05:
+    the value drawn black, so that a faint image shows its shape."""
+    largest = float(np.max(images))
+    return 1.0 if largest >= FAINT else max(math.ceil(largest * 20) / 20, 0.05)
 
 
 def _quality_notes(quality: "pd.DataFrame", method: str) -> tuple[list[str], str]:
-    """Per-digit notes ("0.97 ✓") and a summary line for ``method`` from the quality table."""
+    """Per-digit notes ("0.97 ✓") and a summary line for ``method`` from the quality table:
+    how many digits the network itself recognises and how many the k-NN judge does."""
     rows = quality[quality["method"] == method].set_index("digit")
-    notes, agreed, outputs = [], 0, []
+    notes, judged_count, network_count, shown = [], 0, 0, 0
     for digit in range(10):
         if digit not in rows.index:
             notes.append("")
             continue
-        output = float(rows.at[digit, "target_output"])
         judged = int(rows.at[digit, "knn_recognized"]) == 1
-        notes.append(f"{output:.2f}" + (" ✓" if judged else ""))
-        agreed += judged
-        outputs.append(output)
-    summary = f"{agreed}/{len(outputs)} ✓, mean {np.mean(outputs):.2f}" if outputs else ""
+        notes.append(f"{float(rows.at[digit, 'target_output']):.2f}" + (" ✓" if judged else ""))
+        judged_count += judged
+        network_count += int(rows.at[digit, "self_recognized"]) == 1
+        shown += 1
+    summary = f"network {network_count}/{shown}, judge {judged_count}/{shown}" if shown else ""
     return notes, summary
+
+
+#: How the methods figure names each row; a method not listed is named by itself.
+METHOD_NAMES = {
+    "seed": "seed (the book's)",
+    "mean": "average training image\n(reference, uses labels)",
+}
+
+
+#: A block of rows per method (evolution figure, sweep grid) is headed by what the method does.
+METHOD_HEADINGS = {
+    "seed": "seed: the book's backquery (logit and transpose, layer by layer)",
+    "pinv": "pinv: each layer inverted by least squares",
+    "actmax": "actmax: the image the network is surest of, kept smooth",
+    "prior": "prior: the surest image that looks like typical training images",
+    "mixture": "mixture: the surest image near one cluster of training images",
+    "posterior": "posterior: the training images averaged by the network's answers",
+}
 
 
 def methods_figure(
@@ -269,30 +347,42 @@ def methods_figure(
     path: str | Path,
     reference: str = "mean",
     title: str | None = None,
+    subtitle: str | None = None,
 ) -> None:
     """Rows = methods (``reference`` last, set apart), columns = digits.
 
     Under each image: the network's output for the intended digit
     (``target_output``) and ✓ when the k-NN judge reads the image as that
-    digit (``knn_recognized == 1``); beside each row, the count of ✓ and the
-    mean output.  ``quality`` has columns method, digit, target_output,
-    knn_recognized (more are ignored); missing entries are left blank.
+    digit (``knn_recognized == 1``); beside each row, how many digits the
+    network recognises (``self_recognized``) and how many the judge does.
+    ``quality`` has columns method, digit, target_output, self_recognized,
+    knn_recognized (more are ignored); missing entries are left blank.  A
+    faint row (see :func:`faint_scale`) is drawn on its own scale, said in its label.
     """
     order = [m for m in images if m != reference] + ([reference] if reference in images else [])
     rows = []
     for method in order:
         notes, summary = _quality_notes(quality, method)
-        is_reference = method == reference
-        name = f"{method} (reference)" if is_reference else method
-        label = f"{name}\n{summary}" if summary else name
-        rows.append(Row(label, images[method], notes, reference=is_reference))
+        vmax = faint_scale(images[method])
+        label = "\n".join(
+            part
+            for part in (
+                METHOD_NAMES.get(method, method),
+                summary,
+                f"faint: black = {vmax:g}" if vmax < 1 else "",
+            )
+            if part
+        )
+        rows.append(Row(label, images[method], notes, reference=method == reference, vmax=vmax))
     footnote = (
-        "Number under each image: the network's output for that digit when the image is fed "
-        "forward (near 1: the network is sure).\n"
-        "✓: a 3-nearest-neighbour classifier on real training digits reads the image as that "
-        "digit too.  Beside each row: count of ✓ and mean output."
+        "Under each image: the network's output for that digit when the image is fed forward "
+        "(0 to 1; near 1 = sure).\n"
+        "network n/10: the digits for which that output is the highest of the ten.  "
+        "✓ and judge n/10: most of the image's 3 nearest real training digits\n"
+        "(pixel by pixel) are that digit.  The judge measures closeness to real handwriting, "
+        "not legibility: a digit-shaped smudge can pass."
     )
-    digit_grid(rows, path, title=title, footnote=footnote)
+    digit_grid(rows, path, title=title, footnote=footnote, subtitle=subtitle)
 
 
 def evolution_figure(
@@ -300,13 +390,17 @@ def evolution_figure(
     methods: Mapping[str, np.ndarray],
     path: str | Path,
     title: str | None = None,
+    subtitle: str | None = None,
+    headings: Mapping[str, str] | None = None,
 ) -> None:
     """Backqueries through training: a block of rows per method, a row per stage.
 
     ``stages`` labels the training progress ("initial", "500 samples",
-    "epoch 1", ...); ``methods`` maps a method name to its images at those
-    stages, an array ``(len(stages), 10, 784)``.
+    "epoch 1", ... with each snapshot's test accuracy); ``methods`` maps a
+    method name to its images at those stages, an array
+    ``(len(stages), 10, 784)``; ``headings`` names each block (default: the method).
     """
+    headings = headings or {}
     rows = []
     for method, per_stage in methods.items():
         per_stage = np.asarray(per_stage, dtype=float)
@@ -314,9 +408,10 @@ def evolution_figure(
             raise ValueError(
                 f"method {method!r}: {len(per_stage)} sets of images for {len(stages)} stages"
             )
+        heading = headings.get(method, method)
         for i, (stage, images) in enumerate(zip(stages, per_stage, strict=True)):
-            rows.append(Row(stage, images, heading=method if i == 0 else None))
-    digit_grid(rows, path, title=title, column_title="digit asked for")
+            rows.append(Row(stage, images, heading=heading if i == 0 else None))
+    digit_grid(rows, path, title=title, column_title="digit asked for", subtitle=subtitle)
 
 
 def examples_figure(
@@ -398,76 +493,244 @@ def hidden_units_figure(W1, path: str | Path, title: str | None = None) -> None:
     canvas.save(path)
 
 
+SIMILARITY_CMAP = "Blues"  # white = the panel's lowest correlation, dark blue = its highest
+
+
 @_styled
 def similarity_figure(
-    panels: Mapping[str, np.ndarray], path: str | Path, title: str | None = None
+    panels: Mapping[str, np.ndarray],
+    path: str | Path,
+    title: str | None = None,
+    subtitle: str | None = None,
 ) -> None:
-    """10 x 10 correlation heatmaps side by side, one shared scale [-1, 1], values written in.
+    """10 x 10 correlation heatmaps side by side, values written in.
 
     Entry ``[i, j]`` of each panel correlates the backquery of digit ``i``
     with the mean training image of digit ``j``; the panel's name is its title.
-    Each row's largest value is bold: on the diagonal when the backquery
-    looks most like its own digit.
+    Each panel has its own colour scale, from its lowest to its highest value,
+    so that the diagonal stands out even when every value is high; the
+    diagonal is framed, and each row's largest value is bold.
     """
-    count = len(panels)
-    width, height = 460 * count + 80, 520 if title else 480
-    fig = new_figure(width, height)
-    axes = fig.subplots(1, count, squeeze=False)[0]
-    top = 1 - (70 if title else 36) / height
-    fig.subplots_adjust(left=0.9 / (4.6 * count + 0.8), right=0.9, top=top, bottom=90 / height)
+    width = 560 * len(panels) + 40
+    fig, axes = _panels(len(panels), width, 380, (70, 70, 40, 100), 0.45, title, subtitle)
     for ax, (name, matrix) in zip(axes, panels.items(), strict=True):
         matrix = np.asarray(matrix, dtype=float)
         if matrix.shape != (10, 10):
             raise ValueError(f"panel {name!r}: expected a 10 x 10 matrix, got {matrix.shape}")
-        image = ax.imshow(matrix, cmap=WEIGHT_CMAP, vmin=-1, vmax=1, interpolation="nearest")
+        low, high = float(matrix.min()), float(matrix.max())
+        image = ax.imshow(
+            matrix,
+            cmap=SIMILARITY_CMAP,
+            vmin=low,
+            vmax=high if high > low else low + 1e-9,
+            interpolation="nearest",
+        )
+        middle = (low + high) / 2
         for (i, j), value in np.ndenumerate(matrix):
             look = {
-                "color": "white" if abs(value) > 0.6 else "black",
+                "color": "white" if value > middle + (high - low) / 4 else "black",
                 "weight": "bold" if value == matrix[i].max() else "normal",
             }
             ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8, **look)
-        ax.set_title(name, fontsize=12)
+        for k in range(10):
+            ax.add_patch(
+                matplotlib.patches.Rectangle(
+                    (k - 0.5, k - 0.5), 1, 1, fill=False, edgecolor="tab:orange", linewidth=1.5
+                )
+            )
+        hits = int(sum(np.argmax(matrix[i]) == i for i in range(10)))
+        ax.set_title(f"{name}: {hits}/10 rows largest on the diagonal", fontsize=11)
         ax.set_xticks(range(10))
         ax.set_yticks(range(10))
-        ax.set_xlabel("mean training image of digit")
+        ax.set_xlabel("average training image of digit")
         ax.set_ylabel("backquery of digit")
         ax.tick_params(length=0)
-    colorbar = fig.colorbar(image, ax=list(axes), fraction=0.03, pad=0.03)
-    colorbar.set_label("correlation")
-    if title:
-        fig.suptitle(title, fontsize=13)
-    note = "Bold: the largest value in each row; on the diagonal when a backquery looks most like"
-    note += " the average image of its own digit."
-    fig.text(_PAD / width, _PAD / height, note, fontsize=9, color="0.3")
+        colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
+        colorbar.set_label(f"correlation (this panel: {low:.2f} to {high:.2f})")
+    note = (
+        "Correlation: 1 = the same picture up to brightness and contrast, 0 = unrelated.  "
+        "Each panel has its own colour scale.\n"
+        "Orange frame: the backquery compared with its own digit.  "
+        "Bold: the largest value of its row, i.e. the digit the backquery looks most like."
+    )
+    _figure_note(fig, note)
     save_figure(fig, path)
 
 
+def _panels(count, width, plot_height, margins, wspace, title, subtitle):
+    """A figure of ``count`` axes side by side, ``width`` pixels wide, under ``title`` and
+    ``subtitle`` (drawn); ``margins`` (left, right, top, bottom) in pixels around the axes,
+    which are ``plot_height`` high.  Returns the figure and its axes."""
+    left, right, top, bottom = margins
+    head = (40 if title else 0) + 20 * _lines(subtitle)
+    height = head + top + plot_height + bottom
+    fig = new_figure(width, height)
+    axes = fig.subplots(1, count, squeeze=False)[0]
+    fig.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - (head + top) / height,
+        bottom=bottom / height,
+        wspace=wspace,
+    )
+    _headline_axes(fig, title, subtitle)
+    return fig, axes
+
+
+def _figure_note(fig: Figure, note: str) -> None:
+    """Grey notes at the bottom left of a figure of axes."""
+    width, height = fig.get_figwidth() * DPI, fig.get_figheight() * DPI
+    fig.text(_PAD / width, _PAD / height, note, fontsize=9, color="0.3", linespacing=1.4)
+
+
+def _headline_axes(fig: Figure, title: str | None, subtitle: str | None) -> None:
+    """Title and grey subtitle at the top of a figure of axes, in pixels like the grids'."""
+    height = fig.get_figheight() * DPI
+    y = 1 - _PAD / height
+    if title:
+        fig.text(0.5, y, title, ha="center", va="top", fontsize=13)
+        y -= _TITLE / height
+    if subtitle:
+        fig.text(0.5, y, subtitle, ha="center", va="top", color="0.25", linespacing=1.4)
+
+
 @_styled
-def training_figure(history: "pd.DataFrame", path: str | Path, title: str | None = None) -> None:
-    """Mean training loss and test accuracy per epoch (``history`` columns epoch, mean_loss,
-    test_accuracy), in two panels."""
-    fig = new_figure(900, 380)
-    loss_ax, accuracy_ax = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.09, right=0.97, top=0.84 if title else 0.9, bottom=0.15, wspace=0.3)
+def training_figure(
+    history: "pd.DataFrame",
+    accuracy: "pd.DataFrame",
+    path: str | Path,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> None:
+    """Mean training loss per epoch (``history`` columns epoch, mean_loss) and test accuracy
+    through training (``accuracy`` columns epochs, test_accuracy: one row per saved network,
+    from 0 epochs, the initial weights, on), in two panels whose axes start at 0."""
+    fig, (loss_ax, accuracy_ax) = _panels(2, 900, 290, (81, 27, 30, 60), 0.3, title, subtitle)
     epochs = history["epoch"].to_numpy()
     loss_ax.plot(epochs, history["mean_loss"], marker="o", color="tab:red")
-    loss_ax.set_ylabel("mean training loss")
-    percent = 100 * history["test_accuracy"].to_numpy()
-    accuracy_ax.plot(epochs, percent, marker="o", color="tab:blue")
-    accuracy_ax.set_ylabel("test accuracy (%)")
-    for epoch, value in zip(epochs, percent, strict=True):
+    loss_ax.set_ylabel("mean squared error on the training images")
+    loss_ax.set_ylim(bottom=0, top=float(history["mean_loss"].max()) * 1.25)
+    loss_ax.set_title("training loss, averaged over each epoch", fontsize=10)
+    points = accuracy.sort_values("epochs")
+    percent = 100 * points["test_accuracy"].to_numpy()
+    accuracy_ax.plot(points["epochs"], percent, marker="o", color="tab:blue")
+    accuracy_ax.axhline(10, color="0.5", linestyle="--", linewidth=1)
+    accuracy_ax.text(
+        points["epochs"].max(), 11, "chance: 10 %", ha="right", va="bottom", color="0.4"
+    )
+    for epoch, value in zip(points["epochs"], percent, strict=True):
+        if epoch == 0:  # the initial weights: above and beside the point, clear of the axes
+            text, offset, align = f"{value:.1f} before training", (8, 6), "left"
+        elif float(epoch).is_integer():
+            text, offset, align = f"{value:.1f}", (0, -14), "center"
+        else:
+            continue
         accuracy_ax.annotate(
-            f"{value:.2f}", (epoch, value), textcoords="offset points", xytext=(0, 7), ha="center"
+            text, (epoch, value), textcoords="offset points", xytext=offset, ha=align
         )
-    accuracy_ax.margins(x=0.08, y=0.2)
-    loss_ax.margins(x=0.08)
+    accuracy_ax.set_ylim(0, 105)
+    accuracy_ax.set_ylabel("test accuracy (%), 10,000 unseen images")
+    accuracy_ax.set_title("test accuracy, from the initial weights on", fontsize=10)
     for ax in (loss_ax, accuracy_ax):
-        ax.set_xlabel("epoch")
-        ax.set_xticks(epochs)
+        ax.set_xlabel("epochs of training (passes over the training images)")
+        ax.set_xlim(left=-0.15, right=float(epochs.max()) + 0.3)
+        ax.set_xticks(range(0, int(epochs.max()) + 1))
         ax.grid(color="0.9")
         ax.spines[["top", "right"]].set_visible(False)
-    if title:
-        fig.suptitle(title, fontsize=13)
+    save_figure(fig, path)
+
+
+def _accuracy_by_size(ax, table: "pd.DataFrame") -> None:
+    """Test accuracy against hidden size: one line per learning rate through the mean over
+    seeds, the band from the worst to the best seed, each model a dot."""
+    varying = [
+        column
+        for column in ("learning_rate", "epochs", "batch_size")
+        if column in table and table[column].nunique() > 1
+    ] or ["learning_rate"]
+    short = {"learning_rate": "learning rate", "epochs": "epochs", "batch_size": "batch"}
+    for key, group in table.groupby(varying, sort=True):
+        by_size = group.groupby("hidden_nodes")["test_accuracy"]
+        sizes = np.array(sorted(group["hidden_nodes"].unique()))
+        label = ", ".join(f"{short[c]} {v:g}" for c, v in zip(varying, key, strict=True))
+        (line,) = ax.plot(sizes, 100 * by_size.mean().loc[sizes], marker="o", label=label)
+        ax.fill_between(
+            sizes,
+            100 * by_size.min().loc[sizes],
+            100 * by_size.max().loc[sizes],
+            color=line.get_color(),
+            alpha=0.2,
+        )
+        ax.plot(group["hidden_nodes"], 100 * group["test_accuracy"], ".", color=line.get_color())
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title("test accuracy by size (band: worst to best seed)", fontsize=10)
+    ax.legend(fontsize="small")
+
+
+def _quality_by_size(ax, table: "pd.DataFrame", methods: Sequence[str]) -> None:
+    """Each method's k-NN judge count against hidden size: mean over the models of a size."""
+    for method in methods:
+        by_size = table.groupby("hidden_nodes")[f"{method}_knn_recognized"].mean()
+        ax.plot(by_size.index, by_size.to_numpy(), marker="o", label=method)
+    ax.set_ylabel("digits the judge reads (of 10)")
+    ax.set_ylim(0, 10.5)
+    ax.set_title("backquery quality by size (mean of its models)", fontsize=10)
+    ax.legend(fontsize="small", ncol=2)
+
+
+def _quality_by_accuracy(ax, table: "pd.DataFrame", methods: Sequence[str]) -> None:
+    """Each method's k-NN judge count against test accuracy, each model a dot."""
+    for method in methods:
+        ax.plot(
+            100 * table["test_accuracy"],
+            table[f"{method}_knn_recognized"],
+            "o",
+            alpha=0.7,
+            markersize=4,
+            label=method,
+        )
+    ax.set_xlabel("test accuracy (%)")
+    ax.set_ylabel("digits the judge reads (of 10)")
+    ax.set_ylim(0, 10.5)
+    ax.set_title("backquery quality by accuracy (a dot a model)", fontsize=10)
+    ax.legend(fontsize="small", ncol=2)
+
+
+@_styled
+def sweep_figure(
+    table: "pd.DataFrame",
+    path: str | Path,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> None:
+    """The sweep's answer in three panels: test accuracy against hidden size, and each
+    method's backquery quality against hidden size and against test accuracy.
+
+    ``table`` is :func:`mnistnn.sweep.sweep_table`'s (one row per model; the
+    quality panels need its ``{method}_knn_recognized`` columns and are left
+    out without them).
+    """
+    methods = [c.removesuffix("_knn_recognized") for c in table if c.endswith("_knn_recognized")]
+    panels = 3 if methods else 1
+    fig, axes = _panels(panels, 420 * panels + 60, 320, (70, 20, 30, 90), 0.3, title, subtitle)
+    _accuracy_by_size(axes[0], table)
+    if methods:
+        _quality_by_size(axes[1], table, methods)
+        _quality_by_accuracy(axes[2], table, methods)
+    sizes = sorted(table["hidden_nodes"].unique())
+    for ax in axes[: min(panels, 2)]:
+        ax.set_xscale("log")
+        ax.set_xticks(sizes, [str(size) for size in sizes])
+        ax.minorticks_off()
+        ax.set_xlabel("hidden units (log scale)")
+    for ax in axes:
+        ax.grid(color="0.9")
+        ax.spines[["top", "right"]].set_visible(False)
+    note = (
+        "Judge: a 3-nearest-neighbour classifier over the 60,000 training digits; it reads a "
+        "backquery as its digit when the image's closest real digits, pixel by pixel, mostly are."
+    )
+    _figure_note(fig, note)
     save_figure(fig, path)
 
 

@@ -13,10 +13,14 @@ A sweep lists values for some hyper-parameters and fixes the rest::
 Every combination becomes one model of ``config["models"]``, named after its
 values: ``h25_lr0p05_s1`` (a ``p`` stands for the decimal point, which a model
 name may not hold).  Epochs and batch size appear in the name (``e5``, ``b10``)
-only when the sweep varies them.  After the run, :func:`sweep_table` and
-:func:`summary_figure` put the models side by side.
+only when the sweep varies them.  After the run, :func:`sweep_table` puts the
+models side by side (:func:`mnistnn.figures.sweep_figure` draws it) and
+:func:`grid_models` picks one model per hidden size for the grid of images.  A sweep point trained
+exactly like a model under ``models:`` (``book``, say) is that model
+(:func:`sweep_models`).
 """
 
+import dataclasses
 import itertools
 import json
 import os
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mnistnn import defaults
 from mnistnn.errors import MnistnnError
 
 # pandas, matplotlib and mnistnn.quality are imported inside the summary's
@@ -83,16 +88,55 @@ def expand_sweep(sweep: Mapping) -> dict[str, dict]:
     return models
 
 
-def add_sweep(models: Mapping, sweep: Mapping | None) -> dict[str, dict]:
-    """``models`` together with the models of ``sweep`` (none when it is ``None``).
+#: what a model's settings say beyond how it is trained: what is saved or drawn of it
+NOT_TRAINING = ("snapshots", "analysis")
 
-    A sweep model may not reuse the name of a model listed in the config.
+
+def training_settings(settings: Mapping) -> tuple:
+    """What decides a model's trained weights: its settings with defaults filled in,
+    without :data:`NOT_TRAINING`, as a sorted tuple to compare."""
+    full = dataclasses.asdict(defaults.MODEL) | dict(settings)
+    return tuple(sorted((key, value) for key, value in full.items() if key not in NOT_TRAINING))
+
+
+NATURAL_ORDER = ("hidden_nodes", "learning_rate", "seed", "epochs", "batch_size")
+
+
+def natural_order(settings: Mapping) -> tuple:
+    """A sweep model's place: by hidden size, then learning rate, then seed (then epochs and
+    batch size)."""
+    return tuple(settings.get(key, 0) for key in NATURAL_ORDER)
+
+
+def sweep_models(models: Mapping, sweep: Mapping) -> dict[str, dict]:
+    """The models of ``sweep`` in :func:`natural_order`, ``{name: settings}``.
+
+    A sweep point trained exactly like a model of ``models`` (the same
+    :func:`training_settings`) is that model, under its name and with its
+    settings: identical settings are trained once.  Raises
+    :class:`MnistnnError` when a sweep model would take a listed model's name
+    with other settings.
     """
-    swept = expand_sweep(sweep) if sweep else {}
-    clashes = sorted(set(models) & set(swept))
-    if clashes:
-        raise MnistnnError(f"sweep: models {clashes} are also listed under models")
-    return {**models, **swept}
+    listed = {training_settings(settings): name for name, settings in models.items()}
+    swept = {}
+    for name, settings in sorted(expand_sweep(sweep).items(), key=lambda m: natural_order(m[1])):
+        same = listed.get(training_settings(settings))
+        if same is not None:
+            swept[same] = models[same]
+        elif name in models:
+            raise MnistnnError(
+                f"sweep: model {name} is also listed under models, with other settings"
+            )
+        else:
+            swept[name] = settings
+    return swept
+
+
+def add_sweep(models: Mapping, sweep: Mapping | None) -> dict[str, dict]:
+    """``models`` in the config's order, then the new models of ``sweep`` (none when it is
+    ``None``) in :func:`natural_order`; see :func:`sweep_models`."""
+    swept = sweep_models(models, sweep) if sweep else {}
+    return {**models, **{name: s for name, s in swept.items() if name not in models}}
 
 
 def quality_scores(quality: "pd.DataFrame") -> dict:
@@ -151,91 +195,16 @@ def sweep_table(
     return pd.DataFrame(rows)
 
 
-def line_label(key: tuple, columns: list[str]) -> str:
-    """Legend text for one line of the accuracy plot: ``lr 0.1`` or ``lr 0.1, e 5``."""
-    short = {"learning_rate": "lr", "epochs": "e", "batch_size": "b"}
-    return ", ".join(f"{short.get(c, c)} {v:g}" for c, v in zip(columns, key, strict=True))
+def grid_models(table: "pd.DataFrame") -> "pd.DataFrame":
+    """One model per hidden size, for the sweep's grid of images: trained with the learning
+    rate (and epochs, batch size) whose mean test accuracy over seeds is best for that size,
+    with the first seed; rows of ``table`` by hidden size."""
+    import pandas as pd
 
-
-def plot_accuracy(ax, table: "pd.DataFrame") -> None:
-    """Test accuracy against hidden size: one line per learning rate through the
-    mean over seeds, the band from the worst to the best seed, each seed a dot."""
-    varying = [
-        column
-        for column in ("learning_rate", "epochs", "batch_size")
-        if column in table and table[column].nunique() > 1
-    ] or ["learning_rate"]
-    for key, group in table.groupby(varying, sort=True):
-        by_size = group.groupby("hidden_nodes")["test_accuracy"]
-        sizes = np.array(sorted(group["hidden_nodes"].unique()))
-        (line,) = ax.plot(
-            sizes, by_size.mean().loc[sizes], marker="o", label=line_label(key, varying)
-        )
-        ax.fill_between(
-            sizes,
-            by_size.min().loc[sizes],
-            by_size.max().loc[sizes],
-            color=line.get_color(),
-            alpha=0.2,
-        )
-        ax.plot(
-            group["hidden_nodes"], group["test_accuracy"], ".", color=line.get_color(), alpha=0.6
-        )
-    sizes = sorted(table["hidden_nodes"].unique())
-    ax.set_xscale("log")
-    ax.set_xticks(sizes, [str(size) for size in sizes])
-    ax.minorticks_off()
-    ax.set_xlabel("hidden nodes")
-    ax.set_ylabel("test accuracy")
-    ax.grid(alpha=0.3)
-    ax.legend(title="mean over seeds, band: min to max", fontsize="small")
-
-
-def image_grid(images: list[np.ndarray], gap: int = 2) -> np.ndarray:
-    """Rows of ten 28 x 28 images as one array, ``gap`` blank pixels between cells."""
-    cell = 28 + gap
-    grid = np.full((len(images) * cell - gap, 10 * cell - gap), np.nan)
-    for row, digits in enumerate(images):
-        for digit, pixels in enumerate(np.asarray(digits).reshape(10, 28, 28)):
-            grid[row * cell : row * cell + 28, digit * cell : digit * cell + 28] = pixels
-    return grid
-
-
-def plot_backqueries(ax, names: list[str], images: list[np.ndarray]) -> None:
-    """Each model's ten seed-method backqueries as one row (dark = high)."""
-    ax.imshow(image_grid(images), cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
-    ax.set_yticks(np.arange(len(names)) * 30 + 13.5, names, fontsize="small")
-    ax.set_xticks(np.arange(10) * 30 + 13.5, [str(digit) for digit in range(10)])
-    ax.xaxis.tick_top()
-    ax.tick_params(length=0)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.set_title("backquery (seed method) of each digit", fontsize="medium")
-
-
-def summary_figure(
-    table: "pd.DataFrame",
-    seed_images: Mapping[str, np.ndarray] | None,
-    path: str | os.PathLike,
-) -> None:
-    """Write the sweep's figure to ``path`` (PNG, identical bytes on a rerun).
-
-    ``table`` is :func:`sweep_table`'s; ``seed_images`` maps model names to
-    their ten backqueries ``(10, 784)`` and adds them as a grid below the plot.
-    """
-    from matplotlib.figure import Figure
-
-    from mnistnn.figures import figure_style, save_figure
-
-    with figure_style():
-        grid_height = 0.32 * len(seed_images) + 0.6 if seed_images else 0
-        figure = Figure(figsize=(7, 4 + grid_height), layout="constrained")
-        if seed_images:
-            top, bottom = figure.subplots(2, 1, height_ratios=[4, grid_height])
-            names = list(seed_images)
-            plot_backqueries(bottom, names, [seed_images[name] for name in names])
-        else:
-            top = figure.subplots()
-        plot_accuracy(top, table)
-        top.set_title(f"sweep of {len(table)} models")
-        save_figure(figure, path)
+    settings = [c for c in ("learning_rate", "epochs", "batch_size") if c in table]
+    chosen = []
+    for _, per_size in table.groupby("hidden_nodes", sort=True):
+        means = per_size.groupby(settings)["test_accuracy"].mean()
+        best = per_size.set_index(settings).loc[[means.idxmax()]].reset_index()
+        chosen.append(best.sort_values("seed").iloc[0])
+    return pd.DataFrame(chosen).reset_index(drop=True)
