@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from mnistnn.errors import MnistnnError
-from mnistnn.sweep import add_sweep, expand_sweep, name_part, summary_figure, sweep_table
+from mnistnn.plan import add_sweep, expand_sweep, name_part
+from mnistnn.sweep import summary_figure, sweep_table
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the model-name pattern of workflow/schemas/config.schema.yaml

@@ -10,7 +10,7 @@ import yaml
 from conftest import commit_everything, make_pipeline_copy, pipeline_config, snakemake
 
 from mnistnn import network as nw
-from mnistnn.backquery import METHODS
+from mnistnn.defaults import METHODS
 from mnistnn.idx import load_mnist
 from mnistnn.params import PARAM_FILES, read_params, write_params
 

@@ -4,9 +4,8 @@ import re
 
 from snakemake.exceptions import WorkflowError
 
-from mnistnn.backquery import METHODS
-from mnistnn.claim import Study
 from mnistnn import layout
+from mnistnn.defaults import METHODS
 from mnistnn.layout import (
     DIGITS,
     MNIST_FILES,
@@ -15,7 +14,7 @@ from mnistnn.layout import (
     mnist_paths,
     param_files,
 )
-from mnistnn.sweep import add_sweep, expand_sweep
+from mnistnn.plan import Study, add_sweep, expand_sweep
 
 # The models to train: config `models:` and the models of config `sweep:` (e.g.
 # config/sweep.yaml), named after their values. `config` itself is left as the user wrote it.

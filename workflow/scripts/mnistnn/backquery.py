@@ -59,6 +59,7 @@ from numbers import Real
 import numpy as np
 
 from mnistnn import atomic, defaults
+from mnistnn.defaults import METHODS
 from mnistnn.errors import BackqueryError, QueryError
 from mnistnn.network import (
     N_INPUTS,
@@ -68,9 +69,6 @@ from mnistnn.network import (
     network_inputs,
     scale_pixels,
 )
-
-#: Every label-free method, in the order figures and tables show them.
-METHODS = ("seed", "pinv", "actmax", "prior", "mixture", "posterior")
 
 #: Pixel range of a backqueried image: the range the book rescales into.
 LOW, HIGH = 0.01, 0.99

@@ -1,105 +1,24 @@
-"""Hyper-parameter sweeps: a compact grid in the config becomes named models.
+"""After a hyper-parameter sweep: its models side by side, as a table and a figure.
 
-A sweep lists values for some hyper-parameters and fixes the rest::
-
-    sweep:
-      hidden_nodes: [25, 50]
-      learning_rate: [0.05, 0.1]
-      seeds: [1, 2]
-      epochs: [5]
-      batch_size: [1]
-      train_thresholds: true
-
-Every combination becomes one model of ``config["models"]``, named after its
-values: ``h25_lr0p05_s1`` (a ``p`` stands for the decimal point, which a model
-name may not hold).  Epochs and batch size appear in the name (``e5``, ``b10``)
-only when the sweep varies them.  After the run, :func:`sweep_table` and
-:func:`summary_figure` put the models side by side.
+:func:`mnistnn.plan.expand_sweep` names the sweep's models; :func:`sweep_table`
+and :func:`summary_figure` compare them once they are trained and backqueried.
 """
 
-import itertools
 import json
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-from mnistnn.errors import MnistnnError
-
-# pandas, matplotlib and mnistnn.quality are imported inside the summary's
-# functions: every Snakemake run, and every cluster job, parses the Snakefile,
-# which imports this module for expand_sweep, and they would add a second to each.
-if TYPE_CHECKING:
-    import pandas as pd
-
-#: sweep key -> (model key, name prefix), in the order the parts appear in a name
-AXES = {
-    "hidden_nodes": ("hidden_nodes", "h"),
-    "learning_rate": ("learning_rate", "lr"),
-    "epochs": ("epochs", "e"),
-    "batch_size": ("batch_size", "b"),
-    "seeds": ("seed", "s"),
-}
-#: axes named even when the sweep holds one value, so names look alike across sweeps
-ALWAYS_NAMED = ("hidden_nodes", "learning_rate", "seeds")
+from mnistnn.figures import figure_style, save_figure
+from mnistnn.quality import method_summary
 
 
-def name_part(value) -> str:
-    """A hyper-parameter value as a model name spells it: ``0.05`` -> ``0p05``.
-
-    Floats are written in the shortest positional form that reads back as the
-    same number, so distinct values never share a name.
-    """
-    if isinstance(value, float):
-        value = np.format_float_positional(value, trim="-")
-    return str(value).replace(".", "p")
-
-
-def expand_sweep(sweep: Mapping) -> dict[str, dict]:
-    """Expand a sweep into ``{name: model settings}``, one model per combination.
-
-    The list-valued keys are those of :data:`AXES` (``seeds`` gives each model's
-    ``seed``); every other key is copied into every model.  Raises
-    :class:`MnistnnError` when no key is a list, or a list is empty or repeats a value.
-    """
-    axes = [key for key in AXES if key in sweep]
-    if not axes:
-        raise MnistnnError(f"sweep: lists none of {', '.join(AXES)}, so it defines no models")
-    for key in axes:
-        values = list(sweep[key])
-        if not values:
-            raise MnistnnError(f"sweep.{key}: the list of values is empty")
-        repeated = sorted({v for v in values if values.count(v) > 1}, key=str)
-        if repeated:
-            raise MnistnnError(f"sweep.{key}: values {repeated} appear more than once")
-    named = [key for key in axes if key in ALWAYS_NAMED or len(sweep[key]) > 1]
-    fixed = {key: value for key, value in sweep.items() if key not in AXES}
-    models = {}
-    for combination in itertools.product(*(sweep[key] for key in axes)):
-        values = dict(zip(axes, combination, strict=True))
-        name = "_".join(AXES[key][1] + name_part(values[key]) for key in named)
-        models[name] = {AXES[key][0]: values[key] for key in axes} | fixed
-    return models
-
-
-def add_sweep(models: Mapping, sweep: Mapping | None) -> dict[str, dict]:
-    """``models`` together with the models of ``sweep`` (none when it is ``None``).
-
-    A sweep model may not reuse the name of a model listed in the config.
-    """
-    swept = expand_sweep(sweep) if sweep else {}
-    clashes = sorted(set(models) & set(swept))
-    if clashes:
-        raise MnistnnError(f"sweep: models {clashes} are also listed under models")
-    return {**models, **swept}
-
-
-def quality_scores(quality: "pd.DataFrame") -> dict:
+def quality_scores(quality: pd.DataFrame) -> dict:
     """One model's ``quality.csv`` as ``{method}_{score}`` columns: the counts of
     recognised digits (out of 10) and the mean target output of each method."""
-    from mnistnn.quality import method_summary
-
     per_method = method_summary(quality).set_index("method").to_dict("index")
     return {
         f"{method}_{score}": value
@@ -114,8 +33,6 @@ def benchmark_costs(path: str | os.PathLike) -> dict[str, float]:
     With ``repeat`` the file holds several rows: the seconds are averaged, the
     memory is the largest seen.
     """
-    import pandas as pd
-
     benchmark = pd.read_csv(path, sep="\t")
     return {
         "train_seconds": float(benchmark["s"].mean()),
@@ -128,16 +45,14 @@ def sweep_table(
     metrics: Mapping[str, str | os.PathLike],
     benchmarks: Mapping[str, str | os.PathLike],
     quality: Mapping[str, str | os.PathLike] | None = None,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """One row per model: its hyper-parameters, test accuracy, training cost and scores.
 
-    ``models`` maps names to settings (as :func:`expand_sweep` gives them);
+    ``models`` maps names to settings (as :func:`mnistnn.plan.expand_sweep` gives them);
     ``metrics``, ``benchmarks`` and ``quality`` map the same names to each
     model's ``metrics.json``, ``benchmarks/train.tsv`` and (optionally)
     ``backquery/quality.csv``.  List-valued settings (snapshots) are left out.
     """
-    import pandas as pd
-
     rows = []
     for name, settings in models.items():
         row = {"model": name}
@@ -157,7 +72,7 @@ def line_label(key: tuple, columns: list[str]) -> str:
     return ", ".join(f"{short.get(c, c)} {v:g}" for c, v in zip(columns, key, strict=True))
 
 
-def plot_accuracy(ax, table: "pd.DataFrame") -> None:
+def plot_accuracy(ax, table: pd.DataFrame) -> None:
     """Test accuracy against hidden size: one line per learning rate through the
     mean over seeds, the band from the worst to the best seed, each seed a dot."""
     varying = [
@@ -214,7 +129,7 @@ def plot_backqueries(ax, names: list[str], images: list[np.ndarray]) -> None:
 
 
 def summary_figure(
-    table: "pd.DataFrame",
+    table: pd.DataFrame,
     seed_images: Mapping[str, np.ndarray] | None,
     path: str | os.PathLike,
 ) -> None:
@@ -223,10 +138,6 @@ def summary_figure(
     ``table`` is :func:`sweep_table`'s; ``seed_images`` maps model names to
     their ten backqueries ``(10, 784)`` and adds them as a grid below the plot.
     """
-    from matplotlib.figure import Figure
-
-    from mnistnn.figures import figure_style, save_figure
-
     with figure_style():
         grid_height = 0.32 * len(seed_images) + 0.6 if seed_images else 0
         figure = Figure(figsize=(7, 4 + grid_height), layout="constrained")
