@@ -176,35 +176,9 @@ def method_images(folder, methods=backquery_methods):
     return images
 
 
-def methods_and_mean():
-    """Every label-free method, then the labelled reference ``mean``."""
-    return [*backquery_methods(), "mean"]
-
-
 def evolution_methods():
     """The book's method and the best label-free one, shown side by side."""
     return ["seed", config["backquery"]["best_method"]]
-
-
-def imported_param_files(wildcards):
-    """An imported model's parameter files (its control's shapes); nothing for a trained one."""
-    if wildcards.model in MODELS:
-        return []
-    return param_files(f"results/{wildcards.model}/params")
-
-
-def control_hidden_nodes(wildcards):
-    """A trained model's hidden layer size; None for an imported one (its files say)."""
-    if wildcards.model in MODELS:
-        return MODELS[wildcards.model]["hidden_nodes"]
-    return None
-
-
-def control_seed(wildcards):
-    """The seed of a model's untrained control: its own seed when trained here."""
-    if wildcards.model in MODELS:
-        return MODELS[wildcards.model]["seed"]
-    return config["backquery"]["control_seed"]
 
 
 # The claim study (rule file claim.smk), from config `claim`.

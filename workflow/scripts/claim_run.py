@@ -7,7 +7,7 @@ the test accuracy, every method's images of digits 0-9 and their clarity.
 import numpy as np
 
 from mnistnn import atomic
-from mnistnn.backquery import ImagePrior, backquery_digits
+from mnistnn.backquery import backquery_digits
 from mnistnn.claim import (
     NETWORK_COLUMNS,
     clarity_table,
@@ -16,6 +16,7 @@ from mnistnn.claim import (
     snapshot_samples,
 )
 from mnistnn.idx import read_mnist
+from mnistnn.image_prior import ImagePrior
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import accuracy, network_inputs, train
 from mnistnn.plan import Study

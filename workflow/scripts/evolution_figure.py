@@ -1,52 +1,35 @@
-"""Rule evolution_figure: what the network imagines at each training snapshot."""
+"""Rule evolution_figure: what the network imagines at each training snapshot, drawn."""
 
 import numpy as np
 
-from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery_digits
-from mnistnn.idx import read_idx, read_mnist
-from mnistnn.network import accuracy, network_inputs
-from mnistnn.params import load_snapshots
+from mnistnn import figures
+from mnistnn.params import load_snapshot_stages
 from mnistnn.runner import run_rule
 
 
-def stage_name(snapshot):
+def stage_name(label, samples_seen):
     """How far training had got: "initial weights", "500 samples" or "epoch 2"."""
-    if snapshot.label.startswith("epoch"):
-        return f"epoch {snapshot.label.removeprefix('epoch')}"
-    if snapshot.samples_seen == 0:
+    if label.startswith("epoch"):
+        return f"epoch {label.removeprefix('epoch')}"
+    if samples_seen == 0:
         return "initial weights"
-    return f"{snapshot.samples_seen:,} samples"
+    return f"{samples_seen:,} samples"
 
 
 def main(say):
     model = snakemake.wildcards.model
-    snapshots = load_snapshots(snakemake.input.snapshots)
-    image_prior = ImagePrior.load(snakemake.input.prior)
-    # converted once for every snapshot's posterior
-    train_images = network_inputs(read_idx(snakemake.input.train_images).reshape(-1, 784))
-    settings = snakemake.params.settings
-    images = {}
-    for method in snakemake.params.methods:
-        per_snapshot = []
-        for snapshot in snapshots:
-            digits, notes = backquery_digits(
-                snapshot.net, method, settings.get(method), image_prior, train_images
-            )
-            per_snapshot.append(digits)
-            for note in notes:
-                say(f"warning: model {model}, snapshot {snapshot.label}: {note}")
-        images[method] = np.array(per_snapshot)
-    test_images, test_labels = read_mnist(snakemake.input.test_images, snakemake.input.test_labels)
-    accuracies = [accuracy(s.net, test_images, test_labels) for s in snapshots]
-    atomic.save_npz(snakemake.output.images, test_accuracy=accuracies, **images)
+    with np.load(snakemake.input.images, allow_pickle=False) as archive:
+        images = {method: archive[method] for method in snakemake.params.methods}
+        accuracies = archive["test_accuracy"]
     stages = [
-        f"{stage_name(snapshot)}\ntest accuracy {test_accuracy:.2f}"
-        for snapshot, test_accuracy in zip(snapshots, accuracies, strict=True)
+        f"{stage_name(label, samples_seen)}\ntest accuracy {test_accuracy:.2f}"
+        for (label, samples_seen), test_accuracy in zip(
+            load_snapshot_stages(snakemake.input.snapshots), accuracies, strict=True
+        )
     ]
     title = f"{model}: what the network imagines as it trains"
-    figures.evolution_figure(stages, images, snakemake.output.figure, title=title)
-    say(f"{model}: wrote {', '.join(snakemake.output)}")
+    figures.evolution_figure(stages, images, snakemake.output[0], title=title)
+    say(f"{model}: wrote {snakemake.output[0]}")
 
 
 run_rule(main, snakemake.log[0])

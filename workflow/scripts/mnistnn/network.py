@@ -35,6 +35,8 @@ from mnistnn.defaults import ModelDefaults
 
 N_INPUTS = 784
 N_OUTPUTS = 10
+#: The book's low and high values: its targets, and the range a backqueried image is rescaled into.
+LOW, HIGH = 0.01, 0.99
 #: what the output layer back-propagates: ``exact`` its delta, ``book`` its error (see above)
 UPDATE_RULES = ("exact", "book")
 
@@ -77,8 +79,8 @@ def network_inputs(images_u8: np.ndarray) -> np.ndarray:
 def target_vectors(labels: np.ndarray) -> np.ndarray:
     """One ``(n, 10)`` row per label: 0.99 for the labelled digit, 0.01 elsewhere."""
     labels = np.asarray(labels, dtype=np.intp)
-    targets = np.full((labels.size, N_OUTPUTS), 0.01)
-    targets[np.arange(labels.size), labels] = 0.99
+    targets = np.full((labels.size, N_OUTPUTS), LOW)
+    targets[np.arange(labels.size), labels] = HIGH
     return targets
 
 
