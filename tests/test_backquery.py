@@ -107,7 +107,7 @@ def test_rescale_follows_the_books_steps():
 
 @pytest.mark.parametrize("hidden", [3, 17, 200])
 def test_seed_is_the_books_backquery_to_the_bit(hidden):
-    net = initial_network(hidden, seed=hidden)
+    net = initial_network(hidden, init_seed=hidden)
     for digit in range(10):
         target = bq.label_vector(digit)
         expected = book_backquery(net.W1.T, net.W2.T, target)[:, 0]

@@ -256,8 +256,8 @@ def degenerate_networks() -> dict[str, Network]:
     and 2) and unit 1 none, so both units get 0, whereas a one-hot digit
     gives unit 0 a nonzero multiple of logit(0.01).
     """
-    flat = initial_network(6, seed=0)
-    tilted = initial_network(2, seed=0)
+    flat = initial_network(6, init_seed=0)
+    tilted = initial_network(2, init_seed=0)
     W2 = np.zeros((2, 10))
     W2[0, 3], W2[0, 8] = 1.0, 2.0
     return {

@@ -23,7 +23,7 @@ def pipeline(tiny_mnist, tmp_path_factory):
     """The tiny pipeline run once to completion, with one trained and one imported model."""
     folder = tmp_path_factory.mktemp("pipeline")
     foreign = folder / "foreign_params"
-    net = nw.initial_network(9, seed=11)
+    net = nw.initial_network(9, init_seed=11)
     write_params(foreign, net._replace(v1=np.full(9, 0.1), v2=np.full(10, -0.2)))
     mnist_folder, checksums = tiny_mnist
     config = pipeline_config(mnist_folder, checksums, imported_models={"foreign": str(foreign)})
@@ -114,7 +114,7 @@ def test_backquery_images_for_every_method(pipeline, model):
 def test_control_is_the_untrained_network(pipeline):
     folder, _ = pipeline
     control = read_params(folder / "results/tiny/control/params")
-    initial = nw.initial_network(12, seed=3)  # the tiny model's H and seed
+    initial = nw.initial_network(12, init_seed=3)  # the tiny model's H and seed
     assert all(np.array_equal(a, b) for a, b in zip(control, initial, strict=True))
     images, labels = load_mnist(folder / "resources/mnist", "t10k")
     trained = read_params(folder / "results/tiny/params")
@@ -188,7 +188,7 @@ def test_explorer_page_for_trained_and_imported_models(pipeline, model, hidden):
 def test_import_of_a_malformed_folder_writes_nothing(pipeline, tiny_mnist, tmp_path):
     folder, _ = pipeline
     broken = tmp_path / "broken"
-    write_params(broken, nw.initial_network(4, seed=0))
+    write_params(broken, nw.initial_network(4, init_seed=0))
     (broken / "value2.txt").write_text("0.1 " * 9 + "x\n")
     config = yaml.safe_load((folder / "config/config.yaml").read_text())
     config["imported_models"] = {"broken": str(broken)}

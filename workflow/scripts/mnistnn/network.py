@@ -84,9 +84,12 @@ def target_vectors(labels: np.ndarray) -> np.ndarray:
     return targets
 
 
-def initial_network(hidden_nodes: int, seed: int) -> Network:
-    """Weights drawn from N(0, n_in ** -0.5) by a seeded Generator (W1 first); thresholds 0."""
-    rng = np.random.default_rng(seed)
+def initial_network(hidden_nodes: int, init_seed: int) -> Network:
+    """Weights drawn from N(0, n_in ** -0.5) by a Generator seeded with ``init_seed`` (W1 first).
+
+    The thresholds start at 0.
+    """
+    rng = np.random.default_rng(init_seed)
     W1 = rng.normal(0.0, N_INPUTS**-0.5, size=(N_INPUTS, hidden_nodes))
     W2 = rng.normal(0.0, hidden_nodes**-0.5, size=(hidden_nodes, N_OUTPUTS))
     return Network(W1, W2, np.zeros(hidden_nodes), np.zeros(N_OUTPUTS))
