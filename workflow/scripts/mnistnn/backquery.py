@@ -67,7 +67,8 @@ from mnistnn.network import (
     N_OUTPUTS,
     Network,
     feedforward,
-    network_inputs,
+    float32_input_chunks,
+    normalised_outputs,
 )
 
 #: Each method's settings and their defaults (config ``backquery: methods:``).
@@ -378,28 +379,6 @@ def method_settings(method: str, settings: dict) -> dict:
     return {**DEFAULT_SETTINGS[method], **settings}
 
 
-def _float32_chunks(train_images: np.ndarray, chunk: int = 10000):
-    """``(start, float32 inputs)`` for consecutive chunks of uint8 images or of float32 inputs."""
-    for start in range(0, len(train_images), chunk):
-        block = train_images[start : start + chunk]
-        yield start, block if block.dtype == np.float32 else network_inputs(block)
-
-
-def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
-    """The network's outputs ``(n, 10)`` for the training images, each row summing to 1.
-
-    ``p(d | x)`` of the ``posterior`` method: one float32 forward pass, a
-    chunk of images at a time, returned as float64.  ``train_images`` are
-    uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
-    """
-    net32 = net.astype(np.float32)
-    result = np.empty((len(train_images), N_OUTPUTS))
-    for start, inputs in _float32_chunks(train_images):
-        output = feedforward(net32, inputs)[1].astype(np.float64)
-        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
-    return result
-
-
 def evidence_weights(targets: np.ndarray) -> np.ndarray:
     """Each label vector's weight per digit ``(m, 10)``: its values above its smallest.
 
@@ -419,8 +398,8 @@ def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np
     """Posterior-mean images ``(m, 784)`` of label vectors ``targets`` ``(m, 10)``.
 
     Image ``x_i`` of ``train_images`` (uint8 ``(n, 784)``, or their float32
-    :func:`network_inputs`) weighs ``sum_d w_d p(d | x_i)``
-    (:func:`evidence_weights`, :func:`normalised_outputs`); the result is the
+    :func:`mnistnn.network.network_inputs`) weighs ``sum_d w_d p(d | x_i)``
+    (:func:`evidence_weights`, :func:`mnistnn.network.normalised_outputs`); the result is the
     weighted mean of the scaled images (summed in float32), clipped into
     [0.01, 0.99] like every method's.  No label of a training image is involved.
     """
@@ -430,7 +409,7 @@ def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np
         raise BackqueryError("posterior: the network gives a label probability 0 on every image")
     sums = np.zeros((weights.shape[1], N_INPUTS))
     weights32 = (weights / totals).astype(np.float32)
-    for start, inputs in _float32_chunks(train_images):
+    for start, inputs in float32_input_chunks(train_images):
         sums += weights32[start : start + len(inputs)].T @ inputs
     return np.clip(sums, LOW, HIGH)
 
@@ -448,7 +427,7 @@ def backquery(
     ``settings`` holds that method's settings (missing keys take
     :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``,
     ``posterior`` the training images (uint8 ``(n, 784)`` or their float32
-    :func:`network_inputs`; never their labels).
+    :func:`mnistnn.network.network_inputs`; never their labels).
     """
     chosen = method_settings(method, settings or {})
     target = check_label_vector(target, "target")

@@ -76,6 +76,28 @@ def network_inputs(images_u8: np.ndarray) -> np.ndarray:
     return PIXEL_INPUTS32[images_u8]
 
 
+def float32_input_chunks(images: np.ndarray, chunk: int = 10000):
+    """``(start, float32 inputs)`` for consecutive chunks of uint8 images or of float32 inputs."""
+    for start in range(0, len(images), chunk):
+        block = images[start : start + chunk]
+        yield start, block if block.dtype == np.float32 else network_inputs(block)
+
+
+def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
+    """The network's outputs ``(n, 10)`` for the training images, each row summing to 1.
+
+    ``p(d | x)`` of the ``posterior`` backquery: one float32 forward pass,
+    a chunk of images at a time, returned as float64.  ``train_images`` are
+    uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
+    """
+    net32 = net.astype(np.float32)
+    result = np.empty((len(train_images), N_OUTPUTS))
+    for start, inputs in float32_input_chunks(train_images):
+        output = feedforward(net32, inputs)[1].astype(np.float64)
+        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
+    return result
+
+
 def target_vectors(labels: np.ndarray) -> np.ndarray:
     """One ``(n, 10)`` row per label: 0.99 for the labelled digit, 0.01 elsewhere."""
     labels = np.asarray(labels, dtype=np.intp)
