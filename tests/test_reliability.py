@@ -240,7 +240,7 @@ def test_a_sweep_model_gets_what_the_summary_compares_and_its_figures_on_request
     }
     assert {("sweep_summary", None), ("montage_all", None)} <= planned
     target = "results/h5_lr0p2_s4/methods.png"
-    run = snakemake(parallel, "--dry-run", "--configfile", str(config_file), target)
+    run = snakemake(parallel, target, "--dry-run", "--configfile", str(config_file))
     assert ("methods_figure", "h5_lr0p2_s4") in planned_jobs(run.stdout + run.stderr)
 
 
