@@ -6,8 +6,9 @@ Each stage is one rule file in workflow/rules/:
     train      train, export_params or              results/{model}/model.npz, params/,
                import_params, evaluate              metrics.json
     backquery  image_prior, mean_images, backquery, results/{model}/backquery/{method}/,
-               control_params, backquery_control,   results/{model}/control/
-               quality
+               control_params or                    queries/, control/, evolution.npz
+               imported_control_params,
+               backquery_control, quality, evolution
     montage    montage, montage_all                 results/{model}/montage.png
     figures    *_figure, figures                    results/{model}/*.png, results/figures/
     explorer   explorer                             results/{model}/explorer.html

@@ -186,7 +186,7 @@ def pipeline(tiny_mnist, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("pipeline")
     foreign = folder / "foreign_params"
-    net = nw.initial_network(9, seed=11)
+    net = nw.initial_network(9, init_seed=11)
     write_params(foreign, net._replace(v1=np.full(9, 0.1), v2=np.full(10, -0.2)))
     mnist_folder, checksums = tiny_mnist
     config = pipeline_config(

@@ -6,7 +6,7 @@ import pytest
 import scipy.stats
 from conftest import TINY_CLAIM, digit_like_images, make_pipeline_copy, pipeline_config, snakemake
 
-from mnistnn import claim
+from mnistnn import claim, plan
 from mnistnn.errors import MnistnnError
 from mnistnn.network import initial_network, scale_pixels
 from mnistnn.quality import KnnJudge
@@ -15,18 +15,18 @@ from mnistnn.quality import KnnJudge
 
 
 def test_study_from_config_names_runs_and_networks():
-    study = claim.Study.from_config(TINY_CLAIM)
+    study = plan.Study.from_config(TINY_CLAIM)
     assert study.bootstrap_samples == 200 and study.snapshots == 3
     assert list(study.runs()) == ["h4_s1", "h4_s2", "h8_s1", "h8_s2"]
     assert study.runs()["h8_s2"] == (8, 2)
     assert study.networks("h4_s1") == ["h4_s1_p0", "h4_s1_p1", "h4_s1_p2", "h4_s1_p3"]
-    hyper = study.hyperparameters("h8_s2", 300)
+    hyper = claim.run_hyperparameters(study, "h8_s2", 300)
     assert (hyper.hidden_nodes, hyper.seed, hyper.epochs, hyper.batch_size) == (8, 2, 2, 1)
     assert hyper.snapshots == tuple(claim.snapshot_samples(study, 300))
 
 
 def test_snapshots_are_log_spaced_up_to_the_end_of_training():
-    study = claim.Study(epochs=3, snapshots=5, first_snapshot=30)
+    study = plan.Study(epochs=3, snapshots=5, first_snapshot=30)
     counts = claim.snapshot_samples(study, 60000)
     assert counts[0] == 30 and counts[-1] == 180000
     ratios = np.diff(np.log(counts))
@@ -35,9 +35,9 @@ def test_snapshots_are_log_spaced_up_to_the_end_of_training():
 
 def test_too_many_snapshots_for_a_short_training_are_refused_naming_the_key():
     with pytest.raises(MnistnnError, match="claim.snapshots"):
-        claim.snapshot_samples(claim.Study(epochs=1, snapshots=50, first_snapshot=1), 20)
+        claim.snapshot_samples(plan.Study(epochs=1, snapshots=50, first_snapshot=1), 20)
     with pytest.raises(MnistnnError, match="claim.first_snapshot"):
-        claim.snapshot_samples(claim.Study(epochs=1, snapshots=3, first_snapshot=20), 20)
+        claim.snapshot_samples(plan.Study(epochs=1, snapshots=3, first_snapshot=20), 20)
 
 
 # --- clarity --------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_correlation_table_regimes():
             "target_output": np.repeat(networks["test_accuracy"], 2),
         }
     )
-    table = claim.correlation_table(networks, clarity, claim.Study(bootstrap_samples=100))
+    table = claim.correlation_table(networks, clarity, plan.Study(bootstrap_samples=100))
     assert list(table.columns) == list(claim.CORRELATION_COLUMNS) and len(table) == 6
     rows = table.set_index(["score", "regime"])
     assert rows.loc[("knn_share", "all"), "n"] == 6 and rows.loc[("knn_share", "high"), "n"] == 3

@@ -165,7 +165,7 @@ def runs(valid_config, tmp_path_factory) -> dict:
     and with a model both trained and imported, two at a time: by case id, the
     scratch folder and the finished process."""
     foreign = tmp_path_factory.mktemp("foreign")
-    write_params(foreign, initial_network(4, seed=0))
+    write_params(foreign, initial_network(4, init_seed=0))
     configs = {case: CASES[case].edit(valid_config) for case in RUN}
     configs[TWICE] = Case(("imported_models", "tiny"), str(foreign)).edit(valid_config)
     folders = [make_pipeline_copy(tmp_path_factory.mktemp("config"), c) for c in configs.values()]

@@ -74,10 +74,14 @@ def test_single_defaults_are_the_schemas_and_the_configs():
     pairs = {
         "best_method": (backquery["best_method"]["default"], CONFIG["backquery"]["best_method"]),
         "control_seed": (backquery["control_seed"]["default"], CONFIG["backquery"]["control_seed"]),
-        "timeout": (SCHEMA["properties"]["mnist"]["properties"]["timeout"]["default"],
-                    CONFIG["mnist"]["timeout"]),
-        "figures": (SCHEMA["properties"]["figures"]["properties"]["model"]["default"],
-                    CONFIG["figures"]["model"]),
+        "timeout": (
+            SCHEMA["properties"]["mnist"]["properties"]["timeout"]["default"],
+            CONFIG["mnist"]["timeout"],
+        ),
+        "figures": (
+            SCHEMA["properties"]["figures"]["properties"]["model"]["default"],
+            CONFIG["figures"]["model"],
+        ),
     }
     library = {
         "best_method": defaults.BEST_METHOD,

@@ -67,7 +67,7 @@ def write_page(folder: Path, net, model="small", queries=None) -> Path:
 
 def small_network(hidden=16, seed_=5):
     """A random network with non-zero thresholds, so that v1 and v2 are exercised."""
-    net = initial_network(hidden, seed=seed_)
+    net = initial_network(hidden, init_seed=seed_)
     rng = np.random.default_rng(seed_)
     return net._replace(v1=rng.normal(0, 0.3, hidden), v2=rng.normal(0, 0.3, 10))
 

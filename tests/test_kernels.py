@@ -40,7 +40,7 @@ def sparse_images(n: int, seed: int) -> np.ndarray:
 def float32_network() -> Network:
     """A float32 network with non-zero thresholds, so that their use is tested too."""
     rng = np.random.default_rng(1)
-    net = initial_network(HIDDEN, seed=0)._replace(
+    net = initial_network(HIDDEN, init_seed=0)._replace(
         v1=rng.normal(0, 0.5, HIDDEN), v2=rng.normal(0, 0.5, 10)
     )
     return net.astype(np.float32)
@@ -125,7 +125,7 @@ def test_the_book_rule_trains_what_the_books_own_loop_trains():
     """
     images, labels = mnist_like(1000, seed=5)
     order = np.arange(3000) % len(images)
-    start = initial_network(200, seed=2)
+    start = initial_network(200, init_seed=2)
     books = train_in_order(BookNetwork(start, 0.1), images, labels, order)
     fast = start.astype(np.float32)
     kernels.sgd_fast(fast, images, labels, order, 0.1, 1, False, "book")
@@ -204,7 +204,7 @@ rng = np.random.default_rng(0)
 images = rng.integers(0, 256, size=(100, 784), dtype=np.uint8)
 images[rng.random(images.shape) < 0.8] = 0
 labels = rng.integers(0, 10, size=100).astype(np.uint8)
-net = initial_network(20, seed=1).astype(np.float32)
+net = initial_network(20, init_seed=1).astype(np.float32)
 open(sys.argv[2], "w").close()
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.01)

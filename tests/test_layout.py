@@ -1,8 +1,15 @@
 """The results layout: the paths rules declare, and reading them back in the declared order."""
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from mnistnn import layout
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_method_files_read_back_by_method():
@@ -36,3 +43,30 @@ def test_param_files_in_the_order_w1_w2_v1_v2():
 
 def test_mnist_paths_name_the_idx_files():
     assert layout.mnist_paths()["test_labels"] == "resources/mnist/t10k-labels-idx1-ubyte"
+
+
+def test_the_snakefile_imports_only_standard_library_modules_of_the_package():
+    """Every run and cluster job parses the Snakefile: its imports must not load NumPy & co."""
+    rules = ROOT / "workflow" / "rules"
+    sources = [ROOT / "Snakefile", *sorted(rules.glob("*.smk"))]
+    modules = set()
+    for source in sources:
+        for module, names in re.findall(
+            r"^from (mnistnn[.\w]*) import \(?([\w, ]+)", source.read_text(), re.M
+        ):
+            # `from mnistnn import layout` names a module, `from mnistnn.plan import Study` one
+            modules |= (
+                {f"mnistnn.{n.strip()}" for n in names.split(",")}
+                if module == "mnistnn"
+                else {module}
+            )
+    assert "mnistnn.plan" in modules  # the pattern finds the imports
+    code = (
+        f"import sys; import {', '.join(sorted(modules))}; "
+        "print(sorted(m for m in ('numpy', 'scipy', 'pandas', 'matplotlib', 'numba') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]", f"{sorted(modules)} load {loaded}"

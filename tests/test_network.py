@@ -32,12 +32,12 @@ def test_target_vectors_mark_the_label_with_099():
 
 
 def test_initial_network_shapes_and_scale():
-    net = nw.initial_network(200, seed=1)
+    net = nw.initial_network(200, init_seed=1)
     assert [a.shape for a in net] == [(784, 200), (200, 10), (200,), (10,)]
     assert not net.v1.any() and not net.v2.any()
     assert net.W1.std() == pytest.approx(784**-0.5, rel=0.02)
     assert net.W2.std() == pytest.approx(200**-0.5, rel=0.1)
-    assert np.array_equal(net.W1, nw.initial_network(200, seed=1).W1)
+    assert np.array_equal(net.W1, nw.initial_network(200, init_seed=1).W1)
 
 
 def test_feedforward_subtracts_thresholds():
@@ -95,7 +95,7 @@ def test_the_book_rule_in_float64_is_the_books_train_method():
     the same float64 arithmetic in another order, so they agree to rounding."""
     images, labels = tiny_data(100, 4)
     order = np.random.default_rng(0).integers(0, 100, 500)
-    start = nw.initial_network(20, seed=3)
+    start = nw.initial_network(20, init_seed=3)
     books = train_in_order(BookNetwork(start, 0.2), images, labels, order)
     net = start.astype(np.float64)
     nw.sgd_numpy(net, images, labels, order, 0.2, 1, False, "book")

@@ -20,7 +20,7 @@ def blogs_reader(path):
 @pytest.fixture
 def net():
     rng = np.random.default_rng(0)
-    base = nw.initial_network(7, seed=5)
+    base = nw.initial_network(7, init_seed=5)
     return Network(base.W1, base.W2, rng.normal(size=7), rng.normal(size=10) * 1e-12)
 
 

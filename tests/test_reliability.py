@@ -222,6 +222,28 @@ def test_a_montage_only_model_gets_its_backqueries_and_montage_but_no_analysis(p
     assert ("montage_all", None) in planned
 
 
+def test_a_sweep_model_gets_what_the_summary_compares_and_its_figures_on_request(parallel):
+    config = yaml.safe_load((parallel / "config/config.yaml").read_text())
+    config["sweep"] = {"hidden_nodes": [5], "learning_rate": [0.2], "seeds": [4], "epochs": [1]}
+    config_file = parallel / "sweep.yaml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
+    run = snakemake(parallel, "--dry-run", "--configfile", str(config_file))
+    planned = planned_jobs(run.stdout + run.stderr)
+    assert {rule for rule, model in planned if model == "h5_lr0p2_s4"} == {
+        "train",
+        "export_params",
+        "evaluate",
+        "control_params",
+        "backquery",
+        "backquery_control",
+        "quality",
+    }
+    assert {("sweep_summary", None), ("montage_all", None)} <= planned
+    target = "results/h5_lr0p2_s4/methods.png"
+    run = snakemake(parallel, target, "--dry-run", "--configfile", str(config_file))
+    assert ("methods_figure", "h5_lr0p2_s4") in planned_jobs(run.stdout + run.stderr)
+
+
 # --- a degenerate network, at the job level ------------------------------------------------------
 
 
@@ -234,8 +256,8 @@ def degenerate_networks() -> dict[str, Network]:
     and 2) and unit 1 none, so both units get 0, whereas a one-hot digit
     gives unit 0 a nonzero multiple of logit(0.01).
     """
-    flat = initial_network(6, seed=0)
-    tilted = initial_network(2, seed=0)
+    flat = initial_network(6, init_seed=0)
+    tilted = initial_network(2, init_seed=0)
     W2 = np.zeros((2, 10))
     W2[0, 3], W2[0, 8] = 1.0, 2.0
     return {

@@ -10,14 +10,8 @@ import pytest
 import yaml
 
 from mnistnn.errors import MnistnnError
-from mnistnn.sweep import (
-    add_sweep,
-    expand_sweep,
-    grid_models,
-    name_part,
-    sweep_models,
-    sweep_table,
-)
+from mnistnn.plan import add_sweep, expand_sweep, name_part, sweep_models
+from mnistnn.sweep import grid_models, sweep_table
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the model-name pattern of workflow/schemas/config.schema.yaml

@@ -10,7 +10,7 @@ import yaml
 from conftest import snakemake
 
 from mnistnn import network as nw
-from mnistnn.backquery import METHODS
+from mnistnn.defaults import METHODS
 from mnistnn.idx import load_mnist
 from mnistnn.params import PARAM_FILES, read_params, write_params
 
@@ -84,22 +84,24 @@ def test_metrics_and_confusion_for_trained_and_imported_models(pipeline):
 @pytest.mark.parametrize("model", ["tiny", "foreign"])
 def test_backquery_images_for_every_method(pipeline, model):
     folder, _ = pipeline
-    for method in ["seed", "pinv", "actmax", "prior", "mixture", "posterior", "mean"]:
+    for method in ["seed", "pinv", "actmax", "prior", "mixture", "posterior"]:
         for digit in range(10):
             image = np.load(folder / f"results/{model}/backquery/{method}/{digit}.npy")
             assert image.shape == (784,) and image.dtype == np.float64
             assert image.min() >= 0.01 - 1e-12 and image.max() <= 0.99 + 1e-12
             png = folder / f"results/{model}/backquery/{method}/{digit}.png"
             assert png.read_bytes().startswith(PNG_SIGNATURE)
-        if method != "mean":  # the labelled reference has no control
-            control = np.load(folder / f"results/{model}/control/{method}/0.npy")
-            assert control.shape == (784,)
+        control = np.load(folder / f"results/{model}/control/{method}/0.npy")
+        assert control.shape == (784,)
+    # the labelled reference is stored once, for every model
+    assert not (folder / f"results/{model}/backquery/mean").exists()
+    assert np.load(folder / "results/mean_images.npy").shape == (10, 784)
 
 
 def test_control_is_the_untrained_network(pipeline):
     folder, _ = pipeline
     control = read_params(folder / "results/tiny/control/params")
-    initial = nw.initial_network(12, seed=3)  # the tiny model's H and seed
+    initial = nw.initial_network(12, init_seed=3)  # the tiny model's H and seed
     assert all(np.array_equal(a, b) for a, b in zip(control, initial, strict=True))
     images, labels = load_mnist(folder / "resources/mnist", "t10k")
     trained = read_params(folder / "results/tiny/params")
@@ -171,7 +173,7 @@ def test_explorer_page_for_trained_and_imported_models(pipeline, model, hidden):
 def test_import_of_a_malformed_folder_writes_nothing(pipeline, tiny_mnist, tmp_path):
     folder, _ = pipeline
     broken = tmp_path / "broken"
-    write_params(broken, nw.initial_network(4, seed=0))
+    write_params(broken, nw.initial_network(4, init_seed=0))
     (broken / "value2.txt").write_text("0.1 " * 9 + "x\n")
     config = yaml.safe_load((folder / "config/config.yaml").read_text())
     config["imported_models"] = {"broken": str(broken)}

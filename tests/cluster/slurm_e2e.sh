@@ -299,7 +299,7 @@ check_params() {
 
 # sweep_models CONFIG: the names of the sweep's models, one a line
 sweep_models() {
-    "$python" -c 'import sys, yaml; from mnistnn.sweep import expand_sweep
+    "$python" -c 'import sys, yaml; from mnistnn.plan import expand_sweep
 print(*expand_sweep(yaml.safe_load(open(sys.argv[1]))["sweep"]), sep="\n")' "$1"
 }
 

@@ -37,9 +37,8 @@ rule backquery:
         params=param_files("results/{model}/params"),
         prior="results/image_prior.npz",
         train_images=MNIST["train_images"],
-        mean_images="results/mean_images.npy",
     output:
-        images=method_files("results/{model}/backquery", methods_and_mean()),
+        images=method_files("results/{model}/backquery", backquery_methods()),
         queries=[
             (
                 shown(
@@ -70,36 +69,62 @@ rule backquery:
         "../scripts/backquery.py"
 
 
+# A trained model's control is its own initial network, known from the config
+# alone: it is made without waiting for training.
 rule control_params:
-    input:
-        imported_param_files,
     output:
         param_files("results/{model}/control/params"),
     log:
         "results/{model}/logs/control_params.log",
+    wildcard_constraints:
+        model=one_of(trained_models()),
     conda:
         "../envs/mnistnn.yaml"
     params:
-        hidden_nodes=control_hidden_nodes,
-        seed=control_seed,
+        hidden_nodes=lambda wildcards: MODELS[wildcards.model]["hidden_nodes"],
+        init_seed=lambda wildcards: MODELS[wildcards.model]["seed"],
     script:
         "../scripts/control_params.py"
 
 
-use rule backquery as backquery_control with:
+# An imported model's files say how many hidden units its control needs.
+rule imported_control_params:
+    input:
+        param_files("results/{model}/params"),
+    output:
+        param_files("results/{model}/control/params"),
+    log:
+        "results/{model}/logs/control_params.log",
+    wildcard_constraints:
+        model=one_of(imported_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    params:
+        init_seed=config["backquery"]["control_seed"],
+    script:
+        "../scripts/imported_control_params.py"
+
+
+rule backquery_control:
     input:
         params=param_files("results/{model}/control/params"),
         prior="results/image_prior.npz",
         train_images=MNIST["train_images"],
     output:
-        images=method_files("results/{model}/control", backquery_methods()),
+        method_files("results/{model}/control", backquery_methods()),
     log:
         "results/{model}/logs/backquery_control.log",
     benchmark:
         "results/{model}/benchmarks/backquery_control.tsv"
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=500,
+        runtime=10,
     params:
         methods=selected_methods(),
-        queries={},
+    script:
+        "../scripts/backquery_control.py"
 
 
 rule quality:
@@ -134,3 +159,30 @@ rule quality:
         runtime=10,
     script:
         "../scripts/quality.py"
+
+
+rule evolution:
+    input:
+        snapshots="results/{model}/snapshots/weights.npz",
+        prior="results/image_prior.npz",
+        train_images=MNIST["train_images"],
+        test_images=MNIST["test_images"],
+        test_labels=MNIST["test_labels"],
+    output:
+        "results/{model}/evolution.npz",
+    log:
+        "results/{model}/logs/evolution.log",
+    benchmark:
+        "results/{model}/benchmarks/evolution.tsv"
+    wildcard_constraints:
+        model=one_of(trained_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=800,
+        runtime=15,
+    params:
+        methods=evolution_methods(),
+        settings=selected_methods(),
+    script:
+        "../scripts/evolution.py"

@@ -2,7 +2,8 @@ rule explorer:
     input:
         params=param_files("results/{model}/params"),
         quality="results/{model}/backquery/quality.csv",
-        images=method_images("results/{model}/backquery", methods_and_mean),
+        images=method_images("results/{model}/backquery"),
+        mean_images="results/mean_images.npy",
     output:
         shown(
             "results/{model}/explorer.html",

@@ -2,7 +2,7 @@ rule methods_figure:
     input:
         quality="results/{model}/backquery/quality.csv",
         images=method_images("results/{model}/backquery"),
-        mean=digit_files("results/{model}/backquery/mean", ["npy"]),
+        mean_images="results/mean_images.npy",
         metrics="results/{model}/metrics.json",
     output:
         figure=shown(
@@ -32,7 +32,7 @@ use rule methods_figure as control_figure with:
     input:
         quality="results/{model}/backquery/control.csv",
         images=method_images("results/{model}/control"),
-        mean=digit_files("results/{model}/backquery/mean", ["npy"]),
+        mean_images="results/mean_images.npy",
         metrics="results/{model}/metrics.json",
     output:
         figure=shown(
@@ -55,11 +55,8 @@ use rule methods_figure as control_figure with:
 
 rule evolution_figure:
     input:
+        images="results/{model}/evolution.npz",
         snapshots="results/{model}/snapshots/weights.npz",
-        prior="results/image_prior.npz",
-        train_images=MNIST["train_images"],
-        test_images=MNIST["test_images"],
-        test_labels=MNIST["test_labels"],
     output:
         figure=shown(
             "results/{model}/evolution.png",
@@ -67,7 +64,6 @@ rule evolution_figure:
             "evolution.png: the images as the network learns",
             subcategory="Training",
         ),
-        images="results/{model}/evolution.npz",
         table=shown(
             "results/{model}/evolution.csv",
             "table",
@@ -76,18 +72,12 @@ rule evolution_figure:
         ),
     log:
         "results/{model}/logs/evolution_figure.log",
-    benchmark:
-        "results/{model}/benchmarks/evolution_figure.tsv"
     wildcard_constraints:
         model=one_of(trained_models()),
     conda:
         "../envs/mnistnn.yaml"
-    resources:
-        mem_mb=800,
-        runtime=15,
     params:
         methods=evolution_methods(),
-        settings=selected_methods(),
     script:
         "../scripts/evolution_figure.py"
 
@@ -190,7 +180,8 @@ rule figures:
         methods=f"{FIGURES_MODEL}/methods.png",
         evolution=f"{FIGURES_MODEL}/evolution.png",
         montage_images=digit_files(f"{FIGURES_MODEL}/backquery/seed", ["npy"]),
-        methods_images=method_images(f"{FIGURES_MODEL}/backquery", methods_and_mean),
+        methods_images=method_images(f"{FIGURES_MODEL}/backquery"),
+        mean_images="results/mean_images.npy",
         evolution_images=f"{FIGURES_MODEL}/evolution.npz",
     output:
         **FIGURES,

@@ -7,11 +7,19 @@ the test accuracy, every method's images of digits 0-9 and their clarity.
 import numpy as np
 
 from mnistnn import atomic
-from mnistnn.backquery import ImagePrior, backquery_digits
-from mnistnn.claim import NETWORK_COLUMNS, Study, clarity_table, run_snapshots, snapshot_samples
+from mnistnn.backquery import backquery_digits
+from mnistnn.claim import (
+    NETWORK_COLUMNS,
+    clarity_table,
+    run_hyperparameters,
+    run_snapshots,
+    snapshot_samples,
+)
 from mnistnn.idx import read_mnist
+from mnistnn.image_prior import ImagePrior
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import accuracy, network_inputs, train
+from mnistnn.plan import Study
 from mnistnn.quality import KnnJudge
 from mnistnn.runner import run_rule
 
@@ -24,7 +32,7 @@ def main(say):
     mnist = snakemake.input
     images, labels = read_mnist(mnist.train_images, mnist.train_labels)
     test_images, test_labels = read_mnist(mnist.test_images, mnist.test_labels)
-    hyper = study.hyperparameters(run, len(images))
+    hyper = run_hyperparameters(study, run, len(images))
     sgd, dtype = choose_sgd(hyper.batch_size)
     result = train(images, labels, test_images, test_labels, hyper, sgd, dtype, progress=say)
     snapshots = run_snapshots(result.snapshots, snapshot_samples(study, len(images)))

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from mnistnn import atomic, figures
-from mnistnn.claim import SCORES, Study, correlation_table, network_means, turning_points
+from mnistnn.claim import SCORES, correlation_table, network_means, turning_points
+from mnistnn.plan import Study
 from mnistnn.runner import run_rule
 
 TITLE = (

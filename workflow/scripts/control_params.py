@@ -1,24 +1,14 @@
-"""Rule control_params: the untrained network of a model's shapes, the control for every method.
-
-A trained model's control is its own initial network, known from the config
-alone, so it is made without waiting for training; an imported model's files
-say how many hidden units its control needs.
-"""
+"""Rule control_params: the untrained control of a trained model, from the config alone."""
 
 from mnistnn.network import initial_network
-from mnistnn.params import read_param_files, write_param_files
+from mnistnn.params import write_param_files
 from mnistnn.runner import run_rule
 
 
 def main(say):
-    if snakemake.input:
-        hidden_nodes = read_param_files(snakemake.input).hidden_nodes
-    else:
-        hidden_nodes = snakemake.params.hidden_nodes
-    seed = snakemake.params.seed
-    write_param_files(initial_network(hidden_nodes, seed), snakemake.output)
-    model = snakemake.wildcards.model
-    say(f"control of {model}: untrained, {hidden_nodes} hidden units, seed {seed}")
+    hidden_nodes, init_seed = snakemake.params.hidden_nodes, snakemake.params.init_seed
+    write_param_files(initial_network(hidden_nodes, init_seed), snakemake.output)
+    say(f"control of {snakemake.wildcards.model}: {hidden_nodes} hidden units, seed {init_seed}")
 
 
 run_rule(main, snakemake.log[0])

@@ -15,7 +15,8 @@ from mnistnn.runner import run_rule
 def main(say):
     arrays = {
         "montage": load_method_images(snakemake.input.montage_images),
-        "methods": load_method_images(snakemake.input.methods_images),
+        "methods": load_method_images(snakemake.input.methods_images)
+        | {"mean": np.load(snakemake.input.mean_images, allow_pickle=False)},
         "evolution": dict(np.load(snakemake.input.evolution_images, allow_pickle=False)),
     }
     for name, named_arrays in arrays.items():

@@ -1,15 +1,31 @@
 """Rule evaluate: test accuracy and confusion matrix, from the four parameter files."""
 
+import csv
 import json
 
 import numpy as np
-import pandas as pd
 
 from mnistnn import atomic
 from mnistnn.idx import read_mnist
 from mnistnn.network import confusion_matrix
 from mnistnn.params import read_param_files
 from mnistnn.runner import run_rule
+
+
+def confusion_csv(counts: np.ndarray) -> str:
+    """The ``(10, 10)`` counts as CSV: a header ``true,0,...,9``, then one row per true digit.
+
+    Written without pandas: the job starts faster.
+    """
+    lines = [",".join(["true", *map(str, range(len(counts)))])]
+    lines += [",".join(map(str, [digit, *row])) for digit, row in enumerate(counts.tolist())]
+    return "\n".join(lines) + "\n"
+
+
+def training_seconds(history_path: str) -> float:
+    """The total of the ``seconds`` column of a model's history.csv."""
+    with open(history_path, encoding="utf-8", newline="") as handle:
+        return float(np.sum([float(row["seconds"]) for row in csv.DictReader(handle)]))
 
 
 def main(say):
@@ -24,10 +40,8 @@ def main(say):
         "hidden_nodes": net.hidden_nodes,
     }
     if snakemake.input.history:
-        metrics["train_seconds"] = float(pd.read_csv(snakemake.input.history)["seconds"].sum())
-    table = pd.DataFrame(counts, index=pd.Index(range(10), name="true"))
-    table.columns = pd.Index(range(10), name="predicted")
-    atomic.write_text(snakemake.output.confusion, table.to_csv())
+        metrics["train_seconds"] = training_seconds(snakemake.input.history)
+    atomic.write_text(snakemake.output.confusion, confusion_csv(counts))
     atomic.write_text(snakemake.output.metrics, json.dumps(metrics, indent=2) + "\n")
     say(f"{snakemake.wildcards.model}: test accuracy {metrics['test_accuracy']:.4f}")
 

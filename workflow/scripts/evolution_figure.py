@@ -1,68 +1,51 @@
-"""Rule evolution_figure: what the network imagines at each training snapshot."""
+"""Rule evolution_figure: what the network imagines at each training snapshot, drawn, and
+the numbers behind the figure as a CSV."""
 
 import numpy as np
 import pandas as pd
 
-from mnistnn import atomic, figures
-from mnistnn.backquery import ImagePrior, backquery_digits
-from mnistnn.idx import read_idx, read_mnist
-from mnistnn.network import accuracy, network_inputs
-from mnistnn.params import load_snapshots
+from mnistnn import figures
+from mnistnn.params import load_snapshot_stages
 from mnistnn.runner import run_rule
 from mnistnn.tables import image_table, percent, write_csv
 
 
-def stage_name(snapshot):
+def stage_name(label, samples_seen):
     """How far training had got: "initial weights", "500 samples" or "epoch 2"."""
-    if snapshot.label.startswith("epoch"):
-        return f"epoch {snapshot.label.removeprefix('epoch')}"
-    if snapshot.samples_seen == 0:
+    if label.startswith("epoch"):
+        return f"epoch {label.removeprefix('epoch')}"
+    if samples_seen == 0:
         return "initial weights"
-    return f"{snapshot.samples_seen:,} samples"
+    return f"{samples_seen:,} samples"
 
 
-def evolution_table(snapshots, accuracies, images):
+def evolution_table(stages, accuracies, images):
     """evolution.csv: one row per snapshot, method and digit, with the image's pixels."""
     return pd.concat(
         [
             image_table(
                 per_snapshot[i],
-                snapshot=snapshot.label,
-                samples_seen=snapshot.samples_seen,
+                snapshot=label,
+                samples_seen=samples_seen,
                 test_accuracy=accuracies[i],
                 method=method,
             )
             for method, per_snapshot in images.items()
-            for i, snapshot in enumerate(snapshots)
+            for i, (label, samples_seen) in enumerate(stages)
         ]
     )
 
 
 def main(say):
     model = snakemake.wildcards.model
-    snapshots = load_snapshots(snakemake.input.snapshots)
-    image_prior = ImagePrior.load(snakemake.input.prior)
-    # converted once for every snapshot's posterior
-    train_images = network_inputs(read_idx(snakemake.input.train_images).reshape(-1, 784))
-    settings = snakemake.params.settings
-    images = {}
-    for method in snakemake.params.methods:
-        per_snapshot = []
-        for snapshot in snapshots:
-            digits, notes = backquery_digits(
-                snapshot.net, method, settings.get(method), image_prior, train_images
-            )
-            per_snapshot.append(digits)
-            for note in notes:
-                say(f"warning: model {model}, snapshot {snapshot.label}: {note}")
-        images[method] = np.array(per_snapshot)
-    test_images, test_labels = read_mnist(snakemake.input.test_images, snakemake.input.test_labels)
-    accuracies = [accuracy(s.net, test_images, test_labels) for s in snapshots]
-    atomic.save_npz(snakemake.output.images, test_accuracy=accuracies, **images)
-    write_csv(evolution_table(snapshots, accuracies, images), snakemake.output.table)
-    stages = [
-        f"{stage_name(snapshot)}\n{percent(test_accuracy)} right"
-        for snapshot, test_accuracy in zip(snapshots, accuracies, strict=True)
+    with np.load(snakemake.input.images, allow_pickle=False) as archive:
+        images = {method: archive[method] for method in snakemake.params.methods}
+        accuracies = archive["test_accuracy"]
+    stages = load_snapshot_stages(snakemake.input.snapshots)
+    write_csv(evolution_table(stages, accuracies, images), snakemake.output.table)
+    labels = [
+        f"{stage_name(label, samples_seen)}\n{percent(test_accuracy)} right"
+        for (label, samples_seen), test_accuracy in zip(stages, accuracies, strict=True)
     ]
     title = "How the network's picture of each digit changes while it learns"
     subtitle = (
@@ -72,7 +55,7 @@ def main(say):
         "Dark = the network expects ink there."
     )
     figures.evolution_figure(
-        stages,
+        labels,
         images,
         snakemake.output.figure,
         title=title,

@@ -1,9 +1,8 @@
 """Rule examples_figure: the training images the network is surest of, and those it mistakes."""
 
 from mnistnn import figures
-from mnistnn.backquery import normalised_outputs
 from mnistnn.idx import read_mnist
-from mnistnn.network import scale_pixels
+from mnistnn.network import normalised_outputs, scale_pixels
 from mnistnn.params import read_param_files
 from mnistnn.quality import dataset_examples
 from mnistnn.runner import run_rule

@@ -1,13 +1,20 @@
 """Rule image_prior: fit the class-agnostic image prior to the training images (no labels)."""
 
-from mnistnn.backquery import fit_image_prior
 from mnistnn.idx import read_idx
+from mnistnn.image_prior import fit_image_prior
 from mnistnn.runner import run_rule
 
 
 def main(say):
     images = read_idx(snakemake.input[0]).reshape(-1, 784)
-    image_prior = fit_image_prior(images, **snakemake.params.settings)
+    settings = snakemake.params.settings
+    image_prior = fit_image_prior(
+        images,
+        components=settings["components"],
+        clusters=settings["clusters"],
+        sample=settings["sample"],
+        rng_seed=settings["seed"],
+    )
     image_prior.save(snakemake.output[0])
     say(
         f"image prior: {len(image_prior.variances)} principal components, "

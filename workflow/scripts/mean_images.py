@@ -1,8 +1,8 @@
 """Rule mean_images: each digit's average training image, the labelled reference."""
 
 from mnistnn import atomic
-from mnistnn.backquery import mean_images
 from mnistnn.idx import read_mnist
+from mnistnn.quality import mean_images
 from mnistnn.runner import run_rule
 
 

@@ -1,6 +1,7 @@
 """Rule methods_figure (and control_figure): every method's image of every digit, with its
 scores, as a figure and a CSV."""
 
+import numpy as np
 import pandas as pd
 
 from mnistnn import figures
@@ -27,7 +28,8 @@ def subtitle(model, metrics, control):
 def main(say):
     model = snakemake.wildcards.model
     control = snakemake.params.control
-    images = load_method_images([*snakemake.input.images, *snakemake.input.mean])
+    images = load_method_images(snakemake.input.images)
+    images["mean"] = np.load(snakemake.input.mean_images, allow_pickle=False)
     quality = pd.read_csv(snakemake.input.quality)
     metrics = read_metrics(snakemake.input.metrics)
     network = "the untrained network" if control else "the network"

@@ -14,6 +14,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
@@ -59,8 +61,6 @@ def write_text(path: str | os.PathLike, text: str) -> None:
 
 def save_npy(path: str | os.PathLike, array) -> None:
     """Save one array as ``.npy`` atomically (never pickled)."""
-    import numpy as np
-
     with atomic_path(path) as tmp:
         np.save(tmp, np.asarray(array), allow_pickle=False)
 
@@ -71,8 +71,6 @@ def save_npz(path: str | os.PathLike, **arrays) -> None:
     ``numpy.savez`` stamps each member with the current time; here every
     member gets the same fixed date, so equal arrays give equal files.
     """
-    import numpy as np
-
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
         for name, array in arrays.items():
             member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))

@@ -33,11 +33,11 @@ one of :mod:`mnistnn.network`: ``h = sigmoid(x @ W1 - v1)``, ``y = sigmoid(h @ W
   equal singles out no digit and is refused.  One float32 forward pass over
   the training images serves all ten digits (:func:`backquery_digits`).
 
-The image prior (:class:`ImagePrior`) is fitted to the training images
+The image prior (:class:`mnistnn.image_prior.ImagePrior`) is fitted to the training images
 without their labels, and ``posterior`` weighs the training images by the
 network's outputs alone, so no method learns anything about a digit except
-through the network.  Only :func:`mean_images`, the reference that a method
-is compared against, reads labels.
+through the network.  Only :func:`mnistnn.quality.mean_images`, the
+reference that a method is compared against, reads labels.
 
 The optimising methods minimise, over images ``x``,
 ``0.5 * sum((y(x) - t) ** 2) + penalty(x)`` with L-BFGS-B and an analytic
@@ -45,35 +45,31 @@ gradient, until it converges (:func:`lbfgs`); :data:`DEFAULT_SETTINGS` lists
 each method's settings, ``iterations`` being a cap that only guards against a
 run that does not converge.
 
-SciPy is imported inside the three functions that use it (:func:`logit`,
-:func:`lbfgs`, :func:`fit_image_prior`): the Snakefile and several jobs import
-this module only for :data:`METHODS` or :func:`mean_images`, and importing
-SciPy's optimiser would add most of a second to each.
 """
 
-import os
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from numbers import Real
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.special import logit
 
-from mnistnn import atomic, defaults
+from mnistnn import defaults
+from mnistnn.defaults import METHODS
 from mnistnn.errors import BackqueryError, QueryError
+from mnistnn.image_prior import ImagePrior
+from mnistnn.images import save_digits
 from mnistnn.network import (
+    HIGH,
+    LOW,
     N_INPUTS,
     N_OUTPUTS,
     Network,
     feedforward,
-    network_inputs,
-    scale_pixels,
+    float32_input_chunks,
+    normalised_outputs,
 )
-
-#: Every label-free method, in the order figures and tables show them.
-METHODS = ("seed", "pinv", "actmax", "prior", "mixture", "posterior")
-
-#: Pixel range of a backqueried image: the range the book rescales into.
-LOW, HIGH = 0.01, 0.99
 
 #: Each method's settings and their defaults (config ``backquery: methods:``).
 DEFAULT_SETTINGS = defaults.METHOD_SETTINGS
@@ -82,17 +78,10 @@ DEFAULT_SETTINGS = defaults.METHOD_SETTINGS
 SIDE = 28
 
 
-def logit(p: np.ndarray) -> np.ndarray:
-    """The inverse of the sigmoid, ``log(p / (1 - p))``, as SciPy computes it."""
-    from scipy.special import logit as scipy_logit
-
-    return scipy_logit(p)
-
-
 def label_vector(digit: int) -> np.ndarray:
     """The ``(10,)`` label vector of ``digit``: 0.99 at the digit, 0.01 elsewhere."""
-    target = np.full(N_OUTPUTS, 0.01)
-    target[digit] = 0.99
+    target = np.full(N_OUTPUTS, LOW)
+    target[digit] = HIGH
     return target
 
 
@@ -230,8 +219,6 @@ def lbfgs(objective, start: np.ndarray, iterations: int, bounds=None) -> np.ndar
     :data:`OBJECTIVE_TOLERANCE` and :data:`GRADIENT_TOLERANCE`; a run that
     reaches the cap first issues a :class:`NotConvergedWarning`.
     """
-    from scipy.optimize import minimize
-
     options = {"maxiter": iterations, "ftol": OBJECTIVE_TOLERANCE, "gtol": GRADIENT_TOLERANCE}
     result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds, options=options)
     if result.status == 1:  # SciPy's "maximum number of iterations exceeded"
@@ -272,135 +259,6 @@ def actmax(
     start = np.full(N_INPUTS, 0.5 * (LOW + HIGH))
     objective = actmax_objective(net, target, l2, tv, tv_epsilon)
     return lbfgs(objective, start, iterations, bounds=[(LOW, HIGH)] * N_INPUTS)
-
-
-#: The arrays of an :class:`ImagePrior`, as named in its ``.npz`` file.
-PRIOR_ARRAYS = ("mean", "components", "variances", "centres", "spreads", "weights")
-
-
-@dataclass(frozen=True)
-class ImagePrior:
-    """A class-agnostic model of what MNIST images look like, fitted without labels.
-
-    Images are scaled pixels ``(784,)``.  ``mean`` ``(784,)`` is their mean,
-    ``components`` ``(k, 784)`` the top ``k`` principal components (orthonormal
-    rows) and ``variances`` ``(k,)`` the variance along each.  The clusters
-    live in that coefficient space: ``centres`` ``(c, k)``, the per-coordinate
-    variance ``spreads`` ``(c, k)`` of their members and ``weights`` ``(c,)``,
-    the fraction of images in each.
-    """
-
-    mean: np.ndarray
-    components: np.ndarray
-    variances: np.ndarray
-    centres: np.ndarray
-    spreads: np.ndarray
-    weights: np.ndarray
-
-    def images(self, coefficients: np.ndarray) -> np.ndarray:
-        """The images ``(n, 784)`` of coefficient rows ``(n, k)``, clipped to [0.01, 0.99]."""
-        return np.clip(self.mean + coefficients @ self.components, LOW, HIGH)
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the prior as an uncompressed ``.npz`` (atomically)."""
-        atomic.save_npz(path, **{name: getattr(self, name) for name in PRIOR_ARRAYS})
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> "ImagePrior":
-        """Read a prior written by :meth:`save`, checking its arrays' names and shapes."""
-        with np.load(path, allow_pickle=False) as data:
-            missing = [name for name in PRIOR_ARRAYS if name not in data.files]
-            if missing:
-                raise BackqueryError(f"{path}: not an image prior, missing arrays {missing}")
-            prior = cls(**{name: data[name] for name in PRIOR_ARRAYS})
-        k, c = len(prior.variances), len(prior.weights)
-        shapes = {
-            "mean": (N_INPUTS,),
-            "components": (k, N_INPUTS),
-            "centres": (c, k),
-            "spreads": (c, k),
-        }
-        for name, shape in shapes.items():
-            if getattr(prior, name).shape != shape:
-                raise BackqueryError(
-                    f"{path}: array {name!r} has shape {getattr(prior, name).shape}, "
-                    f"expected {shape}"
-                )
-        return prior
-
-
-def pixel_moments(images_u8: np.ndarray, chunk: int = 10000) -> tuple[np.ndarray, np.ndarray]:
-    """Mean ``(784,)`` and covariance ``(784, 784)`` of the scaled pixels of uint8 images.
-
-    The sums of raw pixels and of their products are integers below 2 ** 53,
-    so float64 computes them exactly in any order: the result does not
-    depend on how BLAS splits the work.
-    """
-    n = len(images_u8)
-    sums = np.zeros(N_INPUTS)
-    products = np.zeros((N_INPUTS, N_INPUTS))
-    for start in range(0, n, chunk):
-        block = images_u8[start : start + chunk].astype(np.float64)
-        sums += block.sum(axis=0)
-        products += block.T @ block
-    raw_mean = sums / n
-    scale = 0.99 / 255.0
-    covariance = scale**2 * (products / n - np.outer(raw_mean, raw_mean))
-    return scale_pixels(raw_mean), covariance
-
-
-def principal_components(covariance: np.ndarray, components: int) -> tuple[np.ndarray, np.ndarray]:
-    """The top ``components`` eigenvectors ``(k, 784)`` of ``covariance`` and their eigenvalues.
-
-    Each eigenvector is signed so that its largest-magnitude entry is
-    positive, which makes the basis independent of the LAPACK build.
-    """
-    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
-    top = np.argsort(eigenvalues)[::-1][:components]
-    basis = eigenvectors[:, top].T
-    signs = np.sign(basis[np.arange(len(top)), np.argmax(np.abs(basis), axis=1)])
-    return basis * signs[:, np.newaxis], eigenvalues[top]
-
-
-def fit_image_prior(
-    images_u8: np.ndarray,
-    components: int = defaults.IMAGE_PRIOR.components,
-    clusters: int = defaults.IMAGE_PRIOR.clusters,
-    sample: int = defaults.IMAGE_PRIOR.sample,
-    seed: int = defaults.IMAGE_PRIOR.seed,
-) -> ImagePrior:
-    """Fit an :class:`ImagePrior` to uint8 images ``(n, 784)``; no labels are involved.
-
-    The principal components come from all images.  The clusters come from
-    k-means (k-means++ start, 20 iterations) on the coefficients of
-    ``sample`` images drawn without replacement: a Generator seeded with
-    ``seed`` draws the sample and starts k-means, so the fit is deterministic.
-    Each cluster's spread is its members' variance per coefficient, floored at
-    1 % of the global variance so that a tight cluster keeps some freedom.
-    """
-    from scipy.cluster.vq import kmeans2
-
-    mean, covariance = pixel_moments(images_u8)
-    basis, variances = principal_components(covariance, components)
-    rng = np.random.default_rng(seed)
-    chosen = np.sort(rng.choice(len(images_u8), size=min(sample, len(images_u8)), replace=False))
-    coefficients = (scale_pixels(images_u8[chosen]) - mean) @ basis.T
-    centres, members = kmeans2(coefficients, clusters, iter=20, minit="++", seed=rng)
-    counts = np.bincount(members, minlength=clusters)
-    spreads = np.array(
-        [
-            np.var(coefficients[members == cluster], axis=0) if counts[cluster] > 1 else variances
-            for cluster in range(clusters)
-        ]
-    )
-    return ImagePrior(
-        mean=mean,
-        components=basis,
-        variances=variances,
-        centres=centres,
-        spreads=np.maximum(spreads, 0.01 * variances),
-        weights=counts / len(chosen),
-    )
 
 
 def gaussian_objectives(
@@ -521,28 +379,6 @@ def method_settings(method: str, settings: dict) -> dict:
     return {**DEFAULT_SETTINGS[method], **settings}
 
 
-def _float32_chunks(train_images: np.ndarray, chunk: int = 10000):
-    """``(start, float32 inputs)`` for consecutive chunks of uint8 images or of float32 inputs."""
-    for start in range(0, len(train_images), chunk):
-        block = train_images[start : start + chunk]
-        yield start, block if block.dtype == np.float32 else network_inputs(block)
-
-
-def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
-    """The network's outputs ``(n, 10)`` for the training images, each row summing to 1.
-
-    ``p(d | x)`` of the ``posterior`` method: one float32 forward pass, a
-    chunk of images at a time, returned as float64.  ``train_images`` are
-    uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
-    """
-    net32 = net.astype(np.float32)
-    result = np.empty((len(train_images), N_OUTPUTS))
-    for start, inputs in _float32_chunks(train_images):
-        output = feedforward(net32, inputs)[1].astype(np.float64)
-        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
-    return result
-
-
 def evidence_weights(targets: np.ndarray) -> np.ndarray:
     """Each label vector's weight per digit ``(m, 10)``: its values above its smallest.
 
@@ -562,8 +398,8 @@ def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np
     """Posterior-mean images ``(m, 784)`` of label vectors ``targets`` ``(m, 10)``.
 
     Image ``x_i`` of ``train_images`` (uint8 ``(n, 784)``, or their float32
-    :func:`network_inputs`) weighs ``sum_d w_d p(d | x_i)``
-    (:func:`evidence_weights`, :func:`normalised_outputs`); the result is the
+    :func:`mnistnn.network.network_inputs`) weighs ``sum_d w_d p(d | x_i)``
+    (:func:`evidence_weights`, :func:`mnistnn.network.normalised_outputs`); the result is the
     weighted mean of the scaled images (summed in float32), clipped into
     [0.01, 0.99] like every method's.  No label of a training image is involved.
     """
@@ -573,7 +409,7 @@ def posterior(net: Network, targets: np.ndarray, train_images: np.ndarray) -> np
         raise BackqueryError("posterior: the network gives a label probability 0 on every image")
     sums = np.zeros((weights.shape[1], N_INPUTS))
     weights32 = (weights / totals).astype(np.float32)
-    for start, inputs in _float32_chunks(train_images):
+    for start, inputs in float32_input_chunks(train_images):
         sums += weights32[start : start + len(inputs)].T @ inputs
     return np.clip(sums, LOW, HIGH)
 
@@ -591,7 +427,7 @@ def backquery(
     ``settings`` holds that method's settings (missing keys take
     :data:`DEFAULT_SETTINGS`); ``prior`` and ``mixture`` need ``image_prior``,
     ``posterior`` the training images (uint8 ``(n, 784)`` or their float32
-    :func:`network_inputs`; never their labels).
+    :func:`mnistnn.network.network_inputs`; never their labels).
     """
     chosen = method_settings(method, settings or {})
     target = check_label_vector(target, "target")
@@ -643,12 +479,23 @@ def backquery_digits(
     return np.array(images), notes
 
 
-def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The mean image of each digit ``(10, 784)``, scaled like inputs: the labelled reference."""
-    means = np.empty((N_OUTPUTS, N_INPUTS))
-    for digit in range(N_OUTPUTS):
-        members = images_u8[labels == digit]
-        if len(members) == 0:
-            raise BackqueryError(f"no training image of digit {digit}: cannot average it")
-        means[digit] = scale_pixels(members.mean(axis=0))
-    return means
+def save_backqueries(
+    net: Network,
+    methods: Mapping[str, dict],
+    outputs: Mapping[str, tuple[list[str], list[str]]],
+    image_prior: ImagePrior,
+    train_images: np.ndarray,
+    say: Callable[[str], None],
+) -> None:
+    """Backquery every digit with each of ``methods`` (``{method: settings}``) and write the images.
+
+    ``outputs`` maps each method to its ten ``.npy`` and ten ``.png`` paths
+    (:func:`mnistnn.layout.method_files_by_method`).  ``say`` gets a line per
+    method and a warning per optimisation stopped at its cap.
+    """
+    for method, settings in methods.items():
+        images, notes = backquery_digits(net, method, settings, image_prior, train_images)
+        for note in notes:
+            say(f"warning: {note}")
+        save_digits(images, *outputs[method])
+        say(f"{method} backquery of digits 0-9")

@@ -4,7 +4,7 @@ Rashid's blog says "the clearer and more standard the image, the better the
 network has learned".  The study tests that across many networks:
 
 - a family of training runs, one per hidden size and initialisation seed
-  (:class:`Study`, config ``claim:``), each kept at the initial weights and at
+  (:class:`mnistnn.plan.Study`, config ``claim:``), each kept at the initial weights and at
   ``snapshots`` sample counts spaced evenly on a log scale from
   ``first_snapshot`` to the end of training (:func:`snapshot_samples`), so
   that test accuracies run from chance to fully trained;
@@ -23,19 +23,14 @@ Training labels are read here only to score images (the k-NN judge and the
 mean images), never by a backquery method.
 """
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
 
-from mnistnn.defaults import ClaimDefaults
 from mnistnn.errors import MnistnnError
 from mnistnn.network import N_OUTPUTS, Hyperparameters, Network, feedforward
-
-if TYPE_CHECKING:  # the Snakefile imports this module for Study: pandas would slow every run
-    import pandas as pd
-
-    from mnistnn.quality import KnnJudge
+from mnistnn.plan import Study
+from mnistnn.quality import KnnJudge, correlations
 
 #: Clarity scores, each per network, method and digit (columns of clarity.csv).
 SCORES = ("knn_share", "template_corr", "target_output")
@@ -47,48 +42,18 @@ CORRELATION_COLUMNS = ("method", "score", "regime", "n", "spearman", "ci_low", "
 KNN_SHARE_NEIGHBOURS = 10
 
 
-@dataclass(frozen=True)
-class Study(ClaimDefaults):
-    """The design of the claim study (config ``claim:``; fields as :class:`ClaimDefaults`)."""
-
-    @classmethod
-    def from_config(cls, config: dict) -> "Study":
-        """The study of config ``claim:`` (keys as in config/config.yaml)."""
-        settings = {key: value for key, value in config.items() if key != "bootstrap"}
-        for key in ("hidden_nodes", "init_seeds"):
-            if key in settings:
-                settings[key] = tuple(settings[key])
-        bootstrap = config.get("bootstrap", {})
-        if "samples" in bootstrap:
-            settings["bootstrap_samples"] = bootstrap["samples"]
-        if "rng_seed" in bootstrap:
-            settings["bootstrap_rng_seed"] = bootstrap["rng_seed"]
-        return cls(**settings)
-
-    def runs(self) -> dict[str, tuple[int, int]]:
-        """``{run name: (hidden_nodes, init_seed)}`` for every training run, e.g. ``h25_s1``."""
-        return {
-            f"h{hidden}_s{init_seed}": (hidden, init_seed)
-            for hidden in self.hidden_nodes
-            for init_seed in self.init_seeds
-        }
-
-    def networks(self, run: str) -> list[str]:
-        """A run's networks: ``<run>_p0`` (initial weights) to ``<run>_p<snapshots>``."""
-        return [f"{run}_p{point}" for point in range(self.snapshots + 1)]
-
-    def hyperparameters(self, run: str, n_train: int) -> Hyperparameters:
-        """How a run trains: one sample at a time in a seeded shuffle, snapshots included."""
-        hidden, init_seed = self.runs()[run]
-        return Hyperparameters(
-            hidden_nodes=hidden,
-            learning_rate=self.learning_rate,
-            epochs=self.epochs,
-            batch_size=1,
-            shuffle=True,
-            seed=init_seed,
-            snapshots=tuple(snapshot_samples(self, n_train)),
-        )
+def run_hyperparameters(study: Study, run: str, n_train: int) -> Hyperparameters:
+    """How a run of ``study`` trains: one sample at a time, seeded shuffle, with snapshots."""
+    hidden, init_seed = study.runs()[run]
+    return Hyperparameters(
+        hidden_nodes=hidden,
+        learning_rate=study.learning_rate,
+        epochs=study.epochs,
+        batch_size=1,
+        shuffle=True,
+        seed=init_seed,
+        snapshots=tuple(snapshot_samples(study, n_train)),
+    )
 
 
 def snapshot_samples(study: Study, n_train: int) -> list[int]:
@@ -132,18 +97,14 @@ def run_snapshots(snapshots, points: list[int]) -> list:
 def clarity_table(
     networks: dict[str, tuple[Network, dict[str, np.ndarray]]],
     mean_images: np.ndarray,
-    judge: "KnnJudge",
-) -> "pd.DataFrame":
+    judge: KnnJudge,
+) -> pd.DataFrame:
     """Clarity of every image (:data:`CLARITY_COLUMNS`), one row per network, method and digit.
 
     ``networks`` maps a network's name to the network and its images by
     method, each ``(10, 784)`` with row ``d`` the image of digit ``d``.  One
     k-NN pass serves all the images.
     """
-    import pandas as pd
-
-    from mnistnn.quality import correlations
-
     names, methods, stacked, outputs = [], [], [], []
     for name, (net, images) in networks.items():
         for method, method_images in images.items():
@@ -174,7 +135,7 @@ def clarity_table(
     )
 
 
-def network_means(networks: "pd.DataFrame", clarity: "pd.DataFrame") -> "pd.DataFrame":
+def network_means(networks: pd.DataFrame, clarity: pd.DataFrame) -> pd.DataFrame:
     """One row per network and method: networks.csv's columns, each score's mean over digits."""
     means = clarity.groupby(["network", "method"], sort=False)[list(SCORES)].mean().reset_index()
     return networks.merge(means, on="network", validate="one_to_many")
@@ -182,8 +143,6 @@ def network_means(networks: "pd.DataFrame", clarity: "pd.DataFrame") -> "pd.Data
 
 def ranks(values: np.ndarray) -> np.ndarray:
     """Ranks along the last axis, ties sharing their average rank (1-based)."""
-    from scipy.stats import rankdata
-
     return rankdata(values, method="average", axis=-1)
 
 
@@ -215,15 +174,11 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
-def correlation_table(
-    networks: "pd.DataFrame", clarity: "pd.DataFrame", study: Study
-) -> "pd.DataFrame":
+def correlation_table(networks: pd.DataFrame, clarity: pd.DataFrame, study: Study) -> pd.DataFrame:
     """Spearman(test accuracy, mean clarity) by method, score, regime (:data:`CORRELATION_COLUMNS`).
 
     Regime ``all``: every network; ``high``: test accuracy >= ``study.high_accuracy``.
     """
-    import pandas as pd
-
     table = network_means(networks, clarity)
     rows = []
     for method in clarity["method"].unique():
@@ -246,15 +201,13 @@ def correlation_table(
     return pd.DataFrame(rows, columns=list(CORRELATION_COLUMNS))
 
 
-def turning_points(networks: "pd.DataFrame", clarity: "pd.DataFrame", score: str) -> "pd.DataFrame":
+def turning_points(networks: pd.DataFrame, clarity: pd.DataFrame, score: str) -> pd.DataFrame:
     """Per method, where each training run's ``score`` peaks: median samples and accuracy.
 
     A run's peak is its snapshot with the highest mean ``score`` (the
     earliest if tied); ``peak_last_share`` is the fraction of runs whose peak
     is their last snapshot, i.e. runs that never turned.
     """
-    import pandas as pd
-
     table = network_means(networks, clarity)
     table = table.assign(run=table["hidden_nodes"].astype(str) + "_" + table["seed"].astype(str))
     rows = []

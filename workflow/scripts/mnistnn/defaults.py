@@ -81,6 +81,9 @@ METHOD_SETTINGS = MappingProxyType(
     }
 )
 
+#: Every label-free backquery method, in the order figures and tables show them.
+METHODS = tuple(METHOD_SETTINGS)
+
 #: ``models: NAME: analysis:``: what is built from a trained model
 ANALYSIS = "full"
 #: ``backquery: best_method:`` and ``control_seed:``; ``mnist: timeout:``; ``figures: model:``

@@ -115,8 +115,10 @@ def fetch_mnist_files(
             failures.append(f"  {source}: {error}")
             continue
         write_all({paths[name]: files[name] for name in MNIST_FILES})
-        say(f"wrote the four verified MNIST files ({', '.join(map(str, paths.values()))}) "
-            f"from {describe(source)}")
+        say(
+            f"wrote the four verified MNIST files ({', '.join(map(str, paths.values()))}) "
+            f"from {describe(source)}"
+        )
         return describe(source)
     raise DownloadError(
         "no source yielded the four MNIST files with their pinned SHA-256:\n" + "\n".join(failures)

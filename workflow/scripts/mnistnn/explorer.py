@@ -260,7 +260,7 @@ def screenshot(page: str | os.PathLike, png: str | os.PathLike, width=1280, heig
 USAGE = "usage: python -m mnistnn.explorer screenshot PAGE.html OUT.png"
 
 
-def main(arguments: list[str]) -> int:
+def command_line(arguments: list[str]) -> int:
     if len(arguments) != 3 or arguments[0] != "screenshot":
         print(USAGE, file=sys.stderr)
         return 2
@@ -270,4 +270,4 @@ def main(arguments: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(command_line(sys.argv[1:]))

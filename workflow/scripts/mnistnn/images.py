@@ -36,6 +36,12 @@ def save_digit(image784, npy_path: str | Path, png_path: str | Path) -> None:
     digit_png(image784, png_path)
 
 
+def save_digits(images, npy_paths, png_paths) -> None:
+    """Write image ``i`` of ``images`` ``(10, 784)`` to ``npy_paths[i]`` and ``png_paths[i]``."""
+    for image, npy_path, png_path in zip(images, npy_paths, png_paths, strict=True):
+        save_digit(image, npy_path, png_path)
+
+
 def load_method_images(paths) -> dict[str, np.ndarray]:
     """``{method: (10, 784)}`` from ``.../{method}/{digit}.npy`` paths given method by method."""
     methods: dict[str, list] = {}

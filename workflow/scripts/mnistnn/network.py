@@ -35,6 +35,8 @@ from mnistnn.defaults import ModelDefaults
 
 N_INPUTS = 784
 N_OUTPUTS = 10
+#: The book's low and high values: its targets, and the range a backqueried image is rescaled into.
+LOW, HIGH = 0.01, 0.99
 #: what the output layer back-propagates: ``exact`` its delta, ``book`` its error (see above)
 UPDATE_RULES = ("exact", "book")
 
@@ -74,17 +76,42 @@ def network_inputs(images_u8: np.ndarray) -> np.ndarray:
     return PIXEL_INPUTS32[images_u8]
 
 
+def float32_input_chunks(images: np.ndarray, chunk: int = 10000):
+    """``(start, float32 inputs)`` for consecutive chunks of uint8 images or of float32 inputs."""
+    for start in range(0, len(images), chunk):
+        block = images[start : start + chunk]
+        yield start, block if block.dtype == np.float32 else network_inputs(block)
+
+
+def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
+    """The network's outputs ``(n, 10)`` for the training images, each row summing to 1.
+
+    ``p(d | x)`` of the ``posterior`` backquery: one float32 forward pass,
+    a chunk of images at a time, returned as float64.  ``train_images`` are
+    uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
+    """
+    net32 = net.astype(np.float32)
+    result = np.empty((len(train_images), N_OUTPUTS))
+    for start, inputs in float32_input_chunks(train_images):
+        output = feedforward(net32, inputs)[1].astype(np.float64)
+        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
+    return result
+
+
 def target_vectors(labels: np.ndarray) -> np.ndarray:
     """One ``(n, 10)`` row per label: 0.99 for the labelled digit, 0.01 elsewhere."""
     labels = np.asarray(labels, dtype=np.intp)
-    targets = np.full((labels.size, N_OUTPUTS), 0.01)
-    targets[np.arange(labels.size), labels] = 0.99
+    targets = np.full((labels.size, N_OUTPUTS), LOW)
+    targets[np.arange(labels.size), labels] = HIGH
     return targets
 
 
-def initial_network(hidden_nodes: int, seed: int) -> Network:
-    """Weights drawn from N(0, n_in ** -0.5) by a seeded Generator (W1 first); thresholds 0."""
-    rng = np.random.default_rng(seed)
+def initial_network(hidden_nodes: int, init_seed: int) -> Network:
+    """Weights drawn from N(0, n_in ** -0.5) by a Generator seeded with ``init_seed`` (W1 first).
+
+    The thresholds start at 0.
+    """
+    rng = np.random.default_rng(init_seed)
     W1 = rng.normal(0.0, N_INPUTS**-0.5, size=(N_INPUTS, hidden_nodes))
     W2 = rng.normal(0.0, hidden_nodes**-0.5, size=(hidden_nodes, N_OUTPUTS))
     return Network(W1, W2, np.zeros(hidden_nodes), np.zeros(N_OUTPUTS))

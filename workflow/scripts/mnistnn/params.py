@@ -191,3 +191,12 @@ def load_snapshots(path: str | os.PathLike) -> list[Snapshot]:
                 zip(archive["label"], archive["samples_seen"], strict=True)
             )
         ]
+
+
+def load_snapshot_stages(path: str | os.PathLike) -> list[tuple[str, int]]:
+    """``(label, samples seen)`` of each snapshot saved by :func:`save_snapshots`, no weights."""
+    with np.load(path, allow_pickle=False) as archive:
+        return [
+            (str(label), int(seen))
+            for label, seen in zip(archive["label"], archive["samples_seen"], strict=True)
+        ]

@@ -9,12 +9,28 @@ For each method and digit, :func:`quality_table` measures
 - ``knn_recognized``: 1 when a 3-nearest-neighbour classifier over the training
   images (:class:`KnnJudge`) reads the image as the intended digit: an
   independent judge of whether a person would read it so
+
+The templates are :func:`mean_images`, the labelled reference: each digit's
+average training image.
 """
 
 import numpy as np
 import pandas as pd
 
-from mnistnn.network import N_OUTPUTS, Network, feedforward
+from mnistnn.errors import BackqueryError
+from mnistnn.network import N_INPUTS, N_OUTPUTS, Network, feedforward, scale_pixels
+
+
+def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The mean image of each digit ``(10, 784)``, scaled like inputs: the labelled reference."""
+    means = np.empty((N_OUTPUTS, N_INPUTS))
+    for digit in range(N_OUTPUTS):
+        members = images_u8[labels == digit]
+        if len(members) == 0:
+            raise BackqueryError(f"no training image of digit {digit}: cannot average it")
+        means[digit] = scale_pixels(members.mean(axis=0))
+    return means
+
 
 QUALITY_COLUMNS = (
     "method",
