@@ -165,6 +165,16 @@ def browser():
 
 
 #: A sweep of two tiny models, one of them trained exactly like model `tiny` (so it is `tiny`).
+#: a model with the book's own update rule, shown only in the montages (like ``rashid``)
+TINY_MONTAGE_ONLY = {
+    "hidden_nodes": 8,
+    "learning_rate": 0.3,
+    "epochs": 1,
+    "train_thresholds": False,
+    "seed": 5,
+    "update_rule": "book",
+    "analysis": "montage",
+}
 TINY_SWEEP = {
     "hidden_nodes": [12, 6],
     "learning_rate": [0.3],
@@ -179,8 +189,8 @@ TINY_SWEEP = {
 
 @pytest.fixture(scope="session")
 def pipeline(tiny_mnist, tmp_path_factory):
-    """The tiny pipeline run once to completion: one trained and one imported model, and a
-    sweep that adds one more trained model."""
+    """The tiny pipeline run once to completion: one trained and one imported model, a model
+    shown only in the montages, and a sweep that adds one more trained model."""
     from mnistnn import network as nw
     from mnistnn.params import write_params
 
@@ -192,6 +202,7 @@ def pipeline(tiny_mnist, tmp_path_factory):
     config = pipeline_config(
         mnist_folder, checksums, imported_models={"foreign": str(foreign)}, sweep=TINY_SWEEP
     )
+    config["models"]["tiny_rashid"] = TINY_MONTAGE_ONLY
     make_pipeline_copy(folder, config)
     commit_everything(folder)
     run = snakemake(folder)

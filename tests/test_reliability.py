@@ -215,7 +215,7 @@ def test_a_montage_only_model_gets_its_backqueries_and_montage_but_no_analysis(p
     config_file.write_text(yaml.safe_dump(config, sort_keys=False))
     run = snakemake(parallel, "--dry-run", "--configfile", str(config_file))
     planned = planned_jobs(run.stdout + run.stderr)
-    assert {rule for rule, model in planned if model == "b"} == {"backquery", "montage"}
+    assert {rule for rule, model in planned if model == "b"} == {"seed_backquery", "montage"}
     assert {"quality", "control_params", "evolution_figure"} <= {
         rule for rule, model in planned if model == "a"
     }
@@ -278,7 +278,7 @@ def test_a_degenerate_layer_fails_the_job_naming_model_and_layer(tiny_mnist, tmp
     assert run.returncode != 0
     messages = {
         "flat": "error: model flat: hidden layer is degenerate",
-        "tilted": "error: model tilted, query three_or_eight: hidden layer is degenerate",
+        "tilted": "error: model tilted: query three_or_eight: hidden layer is degenerate",
     }
     for name, message in messages.items():
         assert (folder / f"results/{name}/params/weight2.txt").exists()  # imported, then

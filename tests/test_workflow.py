@@ -9,6 +9,7 @@ import pytest
 import yaml
 from conftest import snakemake
 
+from mnistnn import backquery as bq
 from mnistnn import network as nw
 from mnistnn.defaults import METHODS
 from mnistnn.idx import load_mnist
@@ -96,6 +97,23 @@ def test_backquery_images_for_every_method(pipeline, model):
     # the labelled reference is stored once, for every model
     assert not (folder / f"results/{model}/backquery/mean").exists()
     assert np.load(folder / "results/mean_images.npy").shape == (10, 784)
+
+
+def test_a_montage_only_model_gets_the_books_backquery_alone(pipeline):
+    folder, _ = pipeline
+    results = folder / "results/tiny_rashid"
+    net = read_params(results / "params")
+    for digit in range(10):
+        image = np.load(results / f"backquery/seed/{digit}.npy")
+        assert np.array_equal(image, bq.seed(net, bq.label_vector(digit)))
+    query = np.load(results / "queries/three_or_eight.npy")
+    assert np.array_equal(
+        query, bq.seed(net, np.array([0.01] * 3 + [0.5] + [0.01] * 4 + [0.5, 0.01]))
+    )
+    assert sorted(path.name for path in (results / "backquery").iterdir()) == ["seed"]
+    assert (results / "montage.png").read_bytes().startswith(PNG_SIGNATURE)
+    assert not (results / "control").exists() and not (results / "methods.png").exists()
+    assert "tiny_rashid" in pd.read_csv(folder / "results/montage.csv")["model"].tolist()
 
 
 def test_control_is_the_untrained_network(pipeline):

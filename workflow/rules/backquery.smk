@@ -56,6 +56,8 @@ rule backquery:
         "results/{model}/logs/backquery.log",
     benchmark:
         "results/{model}/benchmarks/backquery.tsv"
+    wildcard_constraints:
+        model=one_of(analysed_models()),
     priority: CRITICAL_PATH
     conda:
         "../envs/mnistnn.yaml"
@@ -67,6 +69,31 @@ rule backquery:
         queries=config["queries"],
     script:
         "../scripts/backquery.py"
+
+
+# A model shown only in the montages (`analysis: montage`) needs only the book's
+# backquery and the queries: no image prior, no training images, no other method.
+rule seed_backquery:
+    input:
+        params=param_files("results/{model}/params"),
+    output:
+        images=method_files("results/{model}/backquery", ["seed"]),
+        queries=query_files("results/{model}/queries"),
+    log:
+        "results/{model}/logs/backquery.log",
+    benchmark:
+        "results/{model}/benchmarks/backquery.tsv"
+    wildcard_constraints:
+        model=one_of(montage_models()),
+    conda:
+        "../envs/mnistnn.yaml"
+    resources:
+        mem_mb=300,
+        runtime=5,
+    params:
+        queries=config["queries"],
+    script:
+        "../scripts/seed_backquery.py"
 
 
 # A trained model's control is its own initial network, known from the config

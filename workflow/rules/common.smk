@@ -57,6 +57,16 @@ def all_models():
     return trained_models() + imported_models()
 
 
+def montage_models():
+    """Trained models with ``analysis: montage``: shown in the montages, not analysed."""
+    return [model for model in MODELS if MODELS[model].get("analysis") == "montage"]
+
+
+def analysed_models():
+    """Every model whose backqueries are scored and drawn: all but :func:`montage_models`."""
+    return [model for model in all_models() if model not in montage_models()]
+
+
 def model_category(wildcards):
     """A model's section of the report, numbered so that the report's menu, which sorts
     sections by name, lists the models in their natural order: "Model 1 - book" (a colon
@@ -121,7 +131,7 @@ def model_outputs(model):
     """
     outputs = param_files(f"results/{model}/params")
     outputs += [f"results/{model}/queries/{name}.png" for name in config["queries"]]
-    if MODELS.get(model, {}).get("analysis") == "montage":
+    if model in montage_models():
         return outputs + [f"results/{model}/{name}" for name in MONTAGE_FILES]
     if model in SWEEP_MODELS and model not in config["models"]:
         return outputs + [f"results/{model}/{name}" for name in SWEEP_MODEL_FILES]

@@ -21,9 +21,9 @@ def main(say):
             read_param_files(snakemake.input.params),
             methods,
             method_files_by_method(snakemake.output, methods),
-            ImagePrior.load(snakemake.input.prior),
-            read_idx(snakemake.input.train_images).reshape(-1, 784),
             lambda line: say(f"control of {model}: {line}"),
+            image_prior=ImagePrior.load(snakemake.input.prior),
+            train_images=read_idx(snakemake.input.train_images).reshape(-1, 784),
         )
     except BackqueryError as error:
         raise BackqueryError(f"control of model {model}: {error}") from None

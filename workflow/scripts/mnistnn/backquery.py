@@ -59,7 +59,8 @@ from mnistnn import defaults
 from mnistnn.defaults import METHODS
 from mnistnn.errors import BackqueryError, QueryError
 from mnistnn.image_prior import ImagePrior
-from mnistnn.images import save_digits
+from mnistnn.images import save_digit, save_digits
+from mnistnn.layout import query_files_by_name
 from mnistnn.network import (
     HIGH,
     LOW,
@@ -479,19 +480,35 @@ def backquery_digits(
     return np.array(images), notes
 
 
+def checked_queries(
+    queries: Mapping[str, list], paths: list[str]
+) -> dict[str, tuple[np.ndarray, tuple[str, str]]]:
+    """Config ``queries`` (``{name: ten values}``) and their output ``paths``
+    (:func:`mnistnn.layout.query_files`) as :func:`save_backqueries` takes them, every
+    label vector checked first (:func:`check_label_vector`), so a bad one writes nothing."""
+    by_name = query_files_by_name(paths, queries)
+    return {name: (check_label_vector(v, name), by_name[name]) for name, v in queries.items()}
+
+
 def save_backqueries(
     net: Network,
     methods: Mapping[str, dict],
     outputs: Mapping[str, tuple[list[str], list[str]]],
-    image_prior: ImagePrior,
-    train_images: np.ndarray,
     say: Callable[[str], None],
+    *,
+    queries: Mapping[str, tuple[np.ndarray, tuple[str, str]]] | None = None,
+    image_prior: ImagePrior | None = None,
+    train_images: np.ndarray | None = None,
 ) -> None:
-    """Backquery every digit with each of ``methods`` (``{method: settings}``) and write the images.
+    """Backquery every digit with each of ``methods`` (``{method: settings}``), and each
+    extra label vector with :func:`seed`, and write the images.
 
     ``outputs`` maps each method to its ten ``.npy`` and ten ``.png`` paths
-    (:func:`mnistnn.layout.method_files_by_method`).  ``say`` gets a line per
-    method and a warning per optimisation stopped at its cap.
+    (:func:`mnistnn.layout.method_files_by_method`); ``queries`` maps a query's
+    name to its label vector and its ``.npy`` and ``.png`` path.  ``say`` gets
+    a line per method and query and a warning per optimisation stopped at its
+    cap.  ``image_prior`` is needed by ``prior`` and ``mixture``,
+    ``train_images`` by ``posterior``.
     """
     for method, settings in methods.items():
         images, notes = backquery_digits(net, method, settings, image_prior, train_images)
@@ -499,3 +516,10 @@ def save_backqueries(
             say(f"warning: {note}")
         save_digits(images, *outputs[method])
         say(f"{method} backquery of digits 0-9")
+    for name, (target, paths) in (queries or {}).items():
+        try:
+            image = seed(net, target)
+        except BackqueryError as error:
+            raise BackqueryError(f"query {name}: {error}") from None
+        save_digit(image, *paths)
+        say(f"query {name}")
