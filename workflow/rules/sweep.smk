@@ -10,7 +10,7 @@ rule sweep_summary:
                 model=SWEEP_MODELS,
                 digit=range(10),
             )
-            if "seed" in config["backquery"]["methods"]
+            if "seed" in METHODS_RUN
             else []
         ),
     output:
