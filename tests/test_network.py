@@ -8,6 +8,7 @@ import scipy.special
 from conftest import digit_like_images
 from rashid import BookNetwork, train_in_order
 
+from mnistnn.errors import TrainingError
 from mnistnn import network as nw
 from mnistnn.network import Hyperparameters, Network
 
@@ -175,14 +176,30 @@ def test_training_learns_and_records_history_and_snapshots():
 
 def test_snapshots_count_samples_across_epochs():
     images, labels = tiny_data(100, 0)
-    # 100 and 300 are epoch ends (kept once, as epochs); 400 is past the end of training
-    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(400, 250, 100, 30, 300, 130))
+    # 100 and 300 are epoch ends (kept once, as epochs)
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(250, 100, 30, 300, 130))
     result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
     labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
     assert labels_seen == [
         ("initial", 0), ("sample30", 30), ("epoch1", 100), ("sample130", 130),
         ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
     ]  # fmt: skip
+
+
+def test_a_snapshot_beyond_the_end_of_training_is_refused_before_training():
+    images, labels = tiny_data(100, 0)
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(30, 301, 400))
+    lines = []
+    with pytest.raises(TrainingError, match=r"snapshots: \[301, 400\] lie beyond .* 300 samples"):
+        nw.train(images, labels, images, labels, hyper, progress=lines.append)
+    assert lines == []  # not one epoch trained
+
+
+def test_weights_that_diverge_stop_training_naming_the_learning_rate():
+    images, labels = tiny_data(100, 0)
+    hyper = Hyperparameters(hidden_nodes=4, epochs=2, batch_size=50, learning_rate=1e308)
+    with pytest.raises(TrainingError, match="epoch 1: the weights are no longer finite.*1e[+]308"):
+        nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
 
 
 def test_snapshots_do_not_change_the_result():

@@ -131,7 +131,7 @@ def rescale(values: np.ndarray, layer: str) -> np.ndarray:
     if not (np.isfinite(span) and span > rounding):
         raise BackqueryError(
             f"{layer} layer is degenerate: all its values are equal (or not finite), "
-            "so it cannot be rescaled into [0.01, 0.99]"
+            "so it cannot be rescaled into [0.01, 0.99] (a layer of one node always is)"
         )
     values = values / span
     values = values * 0.98
@@ -228,12 +228,16 @@ def lbfgs(objective, start: np.ndarray, iterations: int, bounds=None) -> np.ndar
     ``objective`` maps a point to ``(value, gradient)``; ``bounds`` is SciPy's
     list of ``(low, high)`` per coordinate, or None.  Convergence is judged by
     :data:`OBJECTIVE_TOLERANCE` and :data:`GRADIENT_TOLERANCE`; a run that
-    reaches the cap first issues a :class:`NotConvergedWarning`.
+    reaches the cap first issues a :class:`NotConvergedWarning`; one that
+    meets a value or gradient that is not finite, or never moves from
+    ``start``, raises :class:`BackqueryError` (see :func:`check_optimisation`).
     """
     from scipy.optimize import minimize
 
     options = {"maxiter": iterations, "ftol": OBJECTIVE_TOLERANCE, "gtol": GRADIENT_TOLERANCE}
+    check_optimisation(objective, start)
     result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds, options=options)
+    check_optimisation(objective, result.x, start)
     if result.status == 1:  # SciPy's "maximum number of iterations exceeded"
         warnings.warn(
             f"L-BFGS-B stopped at its cap of {iterations} iterations before converging "
@@ -242,6 +246,24 @@ def lbfgs(objective, start: np.ndarray, iterations: int, bounds=None) -> np.ndar
             stacklevel=2,
         )
     return result.x
+
+
+def check_optimisation(objective, point: np.ndarray, start: np.ndarray | None = None) -> None:
+    """Raise :class:`BackqueryError` unless ``objective`` is finite at ``point`` and,
+    when ``start`` is given, ``point`` is not ``start``: L-BFGS-B that never moved
+    would hand back its start (a grey or mean image) as if it were a result."""
+    value, gradient = objective(point)
+    if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
+        raise BackqueryError(
+            f"the objective is {value} (or its gradient not finite) at the "
+            f"{'start' if start is None else 'end'} of the optimisation; likely cause: a "
+            "penalty weight so large that it overflows, or a degenerate network"
+        )
+    if start is not None and np.array_equal(point, start):
+        raise BackqueryError(
+            "the optimisation never moved from its start: the objective's gradient is 0 there; "
+            "likely cause: the network's output does not depend on the image (e.g. zero weights)"
+        )
 
 
 def actmax_objective(net: Network, target: np.ndarray, l2: float, tv: float, tv_epsilon: float):
@@ -352,11 +374,21 @@ def pixel_moments(images_u8: np.ndarray, chunk: int = 10000) -> tuple[np.ndarray
 def principal_components(covariance: np.ndarray, components: int) -> tuple[np.ndarray, np.ndarray]:
     """The top ``components`` eigenvectors ``(k, 784)`` of ``covariance`` and their eigenvalues.
 
+    Only directions in which the images vary count: an eigenvalue at or below
+    rounding error (NumPy's ``matrix_rank`` tolerance, ``784 * eps * largest``)
+    is left out, so ``k`` is below ``components`` when the images span fewer
+    dimensions.  MNIST's training images span 712 (67 pixels are 0 in every
+    image; 44 eigenvalues come out <= 0 and 28 more below 1e-15): a direction
+    of no variance would make the prior's penalty divide by zero or a negative.
     Each eigenvector is signed so that its largest-magnitude entry is
     positive, which makes the basis independent of the LAPACK build.
     """
     eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    tolerance = N_INPUTS * np.finfo(np.float64).eps * eigenvalues.max()
     top = np.argsort(eigenvalues)[::-1][:components]
+    top = top[eigenvalues[top] > tolerance]
+    if len(top) == 0:
+        raise BackqueryError("image prior: the training images do not vary, it has no component")
     basis = eigenvectors[:, top].T
     signs = np.sign(basis[np.arange(len(top)), np.argmax(np.abs(basis), axis=1)])
     return basis * signs[:, np.newaxis], eigenvalues[top]
@@ -371,7 +403,8 @@ def fit_image_prior(
 ) -> ImagePrior:
     """Fit an :class:`ImagePrior` to uint8 images ``(n, 784)``; no labels are involved.
 
-    The principal components come from all images.  The clusters come from
+    The principal components come from all images (at most ``components``:
+    see :func:`principal_components`).  The clusters come from
     k-means (k-means++ start, 20 iterations) on the coefficients of
     ``sample`` images drawn without replacement: a Generator seeded with
     ``seed`` draws the sample and starts k-means, so the fit is deterministic.
@@ -384,6 +417,11 @@ def fit_image_prior(
     basis, variances = principal_components(covariance, components)
     rng = np.random.default_rng(seed)
     chosen = np.sort(rng.choice(len(images_u8), size=min(sample, len(images_u8)), replace=False))
+    if clusters > len(chosen):
+        raise BackqueryError(
+            f"backquery.image_prior.clusters: {clusters} clusters cannot be found in "
+            f"{len(chosen)} images (the sample, or all the training images)"
+        )
     coefficients = (scale_pixels(images_u8[chosen]) - mean) @ basis.T
     centres, members = kmeans2(coefficients, clusters, iter=20, minit="++", seed=rng)
     counts = np.bincount(members, minlength=clusters)
@@ -628,19 +666,36 @@ def backquery_digits(
     if method == "posterior" and train_images is not None:
         method_settings(method, settings or {})
         targets = np.array([label_vector(digit) for digit in range(N_OUTPUTS)])
-        return posterior(net, targets, train_images), []
+        images = posterior(net, targets, train_images)
+        for digit, image in enumerate(images):
+            check_image(image, f"{method}, digit {digit}")
+        return images, []
     images, notes = [], []
     for digit in range(N_OUTPUTS):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NotConvergedWarning)
             target = label_vector(digit)
-            images.append(backquery(net, target, method, settings, image_prior, train_images))
+            try:
+                image = backquery(net, target, method, settings, image_prior, train_images)
+            except BackqueryError as error:
+                raise BackqueryError(f"{method}, digit {digit}: {error}") from None
+            images.append(check_image(image, f"{method}, digit {digit}"))
         for warning in caught:
             if issubclass(warning.category, NotConvergedWarning):
                 notes.append(f"{method}, digit {digit}: {warning.message}")
             else:
                 warnings.warn(warning.message, warning.category, stacklevel=2)
     return np.array(images), notes
+
+
+def check_image(image: np.ndarray, name: str) -> np.ndarray:
+    """``image`` ``(784,)``, or :class:`BackqueryError` naming ``name`` when it is not a
+    result: a value not finite, or every pixel the same."""
+    if not np.all(np.isfinite(image)):
+        raise BackqueryError(f"{name}: the image holds values that are not finite")
+    if np.ptp(image) == 0:
+        raise BackqueryError(f"{name}: every pixel of the image is {image[0]:g}, no result")
+    return image
 
 
 def mean_images(images_u8: np.ndarray, labels: np.ndarray) -> np.ndarray:

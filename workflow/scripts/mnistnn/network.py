@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from mnistnn.defaults import ModelDefaults
+from mnistnn.errors import TrainingError
 
 N_INPUTS = 784
 N_OUTPUTS = 10
@@ -243,6 +244,27 @@ def snapshot_points(n_samples: int, epoch: int, hyper: Hyperparameters) -> list[
     return sorted(p - before for p in set(hyper.snapshots) if 0 < p - before < n_samples)
 
 
+def check_snapshots(n_samples: int, hyper: Hyperparameters) -> None:
+    """Raise :class:`TrainingError` for a snapshot beyond the end of training (it would be lost)."""
+    end = hyper.epochs * n_samples
+    beyond = sorted(count for count in hyper.snapshots if count > end)
+    if beyond:
+        raise TrainingError(
+            f"snapshots: {beyond} lie beyond the end of training "
+            f"({hyper.epochs} epochs x {n_samples} training images = {end} samples)"
+        )
+
+
+def check_finite(net: Network, epoch: int, hyper: Hyperparameters) -> None:
+    """Raise :class:`TrainingError` once a weight is no longer finite: training diverged."""
+    if not all(np.all(np.isfinite(array)) for array in net):
+        raise TrainingError(
+            f"epoch {epoch}: the weights are no longer finite, training diverged; likely "
+            f"cause: learning_rate {hyper.learning_rate} is too large for batch_size "
+            f"{hyper.batch_size} (the gradient is summed over a batch)"
+        )
+
+
 def train(
     images: np.ndarray,
     labels: np.ndarray,
@@ -257,8 +279,11 @@ def train(
 
     ``sgd`` does the work (``dtype`` is the precision it works in); the
     result is float64 whatever it is.  After each epoch the test accuracy
-    is measured, in ``dtype``, and a line is sent to ``progress``.
+    is measured, in ``dtype``, and a line is sent to ``progress``.  Raises
+    :class:`TrainingError` before training for a snapshot beyond its end, and
+    after an epoch whose weights are no longer finite.
     """
+    check_snapshots(len(images), hyper)
     net = initial_network(hyper.hidden_nodes, hyper.seed).astype(dtype)
     result = TrainingResult(net=net)
     result.snapshots.append(Snapshot("initial", 0, net.astype(np.float64)))
@@ -284,6 +309,7 @@ def train(
                 seen = before + stop
                 result.snapshots.append(Snapshot(f"sample{seen}", seen, net.astype(np.float64)))
         seconds = time.perf_counter() - started
+        check_finite(net, epoch, hyper)
         exported = net.astype(np.float64)
         result.snapshots.append(Snapshot(f"epoch{epoch}", epoch * n_samples, exported))
         row = {
