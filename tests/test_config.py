@@ -84,6 +84,8 @@ CASES = {
     "figures.model ../x": Case(("figures", "model"), "../x"),
     # wrong types and ranges of a model
     "hidden_nodes 0": Case((*MODEL, "hidden_nodes"), 0),
+    "hidden_nodes 1": Case((*MODEL, "hidden_nodes"), 1),  # a hidden layer cannot be rescaled
+    "components 784": Case(("backquery", "image_prior", "components"), 784),
     "hidden_nodes '200'": Case((*MODEL, "hidden_nodes"), "200"),
     "hidden_nodes 2.5": Case((*MODEL, "hidden_nodes"), 2.5),
     "learning_rate 0": Case((*MODEL, "learning_rate"), 0),
