@@ -523,3 +523,50 @@ def test_a_malformed_prior_file_is_named(tmp_path):
     np.savez(tmp_path / "shapes.npz", **arrays)
     with pytest.raises(BackqueryError, match=r"array 'mean' has shape \(2, 3\), expected \(784,\)"):
         bq.ImagePrior.load(tmp_path / "shapes.npz")
+
+
+# --- breakdowns at run time: refused, never written as a result ----------------------------------
+
+
+def test_the_prior_keeps_only_directions_in_which_the_images_vary(tiny_images):
+    """300 images span at most 299 directions: asked for all 784, the prior keeps the ones
+    with variance above rounding, and every variance it keeps is positive."""
+    image_prior = bq.fit_image_prior(tiny_images[0], components=784, clusters=4, sample=200)
+    scaled = scale_pixels(tiny_images[0])
+    rank = np.linalg.matrix_rank(scaled - scaled.mean(axis=0))
+    assert len(image_prior.variances) == rank < 300
+    assert np.all(image_prior.variances > 0)
+    images, _ = bq.backquery_digits(random_network(), "prior", FAST["prior"], image_prior)
+    assert np.all(np.isfinite(images)) and np.all(np.ptp(images, axis=1) > 0)
+
+
+def test_images_that_do_not_vary_give_no_prior():
+    with pytest.raises(BackqueryError, match="the training images do not vary"):
+        bq.fit_image_prior(np.full((20, 784), 7, np.uint8), components=4, clusters=2)
+
+
+def test_more_clusters_than_images_are_refused_naming_the_key(tiny_images):
+    with pytest.raises(BackqueryError, match=r"image_prior.clusters: 40 clusters .* in 30 images"):
+        bq.fit_image_prior(tiny_images[0], components=4, clusters=40, sample=30)
+
+
+def test_an_optimisation_that_never_moves_fails_naming_method_and_digit(tiny_prior):
+    net = random_network()
+    flat = Network(net.W1, np.zeros_like(net.W2), net.v1, np.zeros(10))  # output ignores image
+    unpenalised = {"actmax": {"l2": 0, "tv": 0}}  # penalties alone would move actmax
+    for method in ("actmax", "prior", "mixture"):
+        settings = FAST[method] | unpenalised.get(method, {})
+        with pytest.raises(BackqueryError, match=f"^{method}, digit 0: .* never moved"):
+            bq.backquery_digits(flat, method, settings, tiny_prior)
+
+
+def test_an_objective_that_overflows_fails_naming_method_and_digit():
+    settings = {**FAST["actmax"], "l2": 1e308}  # 0.5 * l2 * |x| ** 2 overflows
+    with pytest.raises(BackqueryError, match=r"^actmax, digit 0: the objective is inf"):
+        bq.backquery_digits(random_network(), "actmax", settings)
+
+
+def test_a_constant_image_is_not_a_result():
+    settings = {**FAST["actmax"], "l2": 1e300}  # every pixel driven to the lower bound
+    with pytest.raises(BackqueryError, match=r"^actmax, digit 0: every pixel .* is 0.01"):
+        bq.backquery_digits(random_network(), "actmax", settings)
