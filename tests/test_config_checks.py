@@ -1,4 +1,4 @@
-"""The checks the schema cannot make (mnistnn.config_checks), and the schema's range walked end to end.
+"""The checks the schema cannot make (mnistnn.config_checks); the schema's range, walked.
 
 Every extreme value the schema names (each numeric key's minimum and
 maximum, one past them, and a huge value where there is no maximum) is
@@ -166,7 +166,7 @@ def test_an_imported_folder_with_braces_is_refused(valid_config):
 
 # --- the schema's range, walked ------------------------------------------------------------------
 
-#: Where each schema object's keys live in a config (the tiny pipeline's): schema path -> config path.
+#: Where each schema object's keys live in the tiny config: schema path -> config path.
 PLACES = {
     ("$defs", "model"): ("models", "tiny"),
     ("properties", "mnist"): ("mnist",),
@@ -249,7 +249,7 @@ def walk_config(valid_config: dict, path: tuple, value) -> dict:
 
 
 def outcome(config: dict, path: tuple) -> str:
-    """"accepted", or "refused" after checking that the message names the key."""
+    """ "accepted", or "refused" after checking that the message names the key."""
     try:
         found = problems(config)
     except WorkflowError as error:
@@ -386,9 +386,7 @@ def test_a_configfile_selects_models_and_methods(valid_config, tmp_path):
 
 def test_config_on_the_command_line_selects_methods(valid_config, tmp_path):
     folder = two_model_pipeline(valid_config, tmp_path / "pipeline")
-    run = snakemake(
-        folder, "-n", "--config", "select={models: [tiny], methods: [seed, posterior]}"
-    )
+    run = snakemake(folder, "-n", "--config", "select={models: [tiny], methods: [seed, posterior]}")
     assert {model for _, model in planned_jobs(run.stdout) if model} == {"tiny"}
     assert "methods={'seed': {}, 'posterior': {}}" not in run.stdout  # params are not printed
     assert "backquery/pinv" not in run.stdout and "backquery/posterior/9.npy" in run.stdout

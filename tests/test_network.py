@@ -8,8 +8,8 @@ import scipy.special
 from conftest import digit_like_images
 from rashid import BookNetwork, train_in_order
 
-from mnistnn.errors import TrainingError
 from mnistnn import network as nw
+from mnistnn.errors import TrainingError
 from mnistnn.network import Hyperparameters, Network
 
 

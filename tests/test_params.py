@@ -150,4 +150,3 @@ def test_model_and_snapshots_round_trip_without_pickle(tmp_path):
         ("initial", 0), ("sample10", 10), ("epoch1", 30), ("epoch2", 60),
     ]  # fmt: skip
     assert np.array_equal(snapshots[1].net.W2, result.snapshots[1].net.W2)
-

@@ -26,7 +26,9 @@ CONFIGURED_MODELS = add_sweep(config["models"], config.get("sweep"))
 MODELS = selected(CONFIGURED_MODELS, SELECT.get("models"))
 IMPORTED = selected(config["imported_models"], SELECT.get("models"))
 SWEEP_MODELS = [
-    name for name in (expand_sweep(config["sweep"]) if config.get("sweep") else {}) if name in MODELS
+    name
+    for name in (expand_sweep(config["sweep"]) if config.get("sweep") else {})
+    if name in MODELS
 ]
 # The backquery methods to run, with their settings, as far as `select: methods:` lists them.
 METHODS_RUN = selected(config["backquery"]["methods"], SELECT.get("methods"))

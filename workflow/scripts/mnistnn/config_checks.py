@@ -259,4 +259,3 @@ def config_problems(
 def describe_problems(problems: list[str]) -> str:
     """The message that refuses a config: one line per problem."""
     return "config: " + "\nconfig: ".join(problems)
-

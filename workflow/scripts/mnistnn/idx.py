@@ -38,6 +38,7 @@ MNIST_SHAPES = {
 #: MNIST file, train-images, is 47 MB).
 MAX_FILE_BYTES = 100 * 1024**2
 
+
 def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
     """Parse the bytes of an IDX file into an array of its native dtype.
 
