@@ -360,7 +360,7 @@ def test_a_job_log_ends_with_a_bad_inputs_message(tmp_path):
 
 
 def test_a_job_log_ends_with_an_unexpected_error_after_its_traceback(tmp_path):
-    run, log = run_script(tmp_path, "import numpy; numpy.empty(2**62)")
+    run, log = run_script(tmp_path, "import numpy; numpy.empty(2**40)")  # 8 TiB
     assert run.returncode == 1
     assert log[0] == "started" and "Traceback (most recent call last):" in log
     assert log[-1].startswith("error: MemoryError: Unable to allocate")
