@@ -251,6 +251,14 @@ def test_posterior_refuses_a_label_vector_that_singles_out_no_digit(tiny_images)
         bq.backquery(random_network(), [0.5] * 10, "posterior", {}, None, tiny_images[0])
 
 
+def test_posterior_refuses_a_network_whose_outputs_are_all_zero(tiny_images):
+    """Saturated sigmoids (as a huge learning rate leaves them) give 0 / 0, not a probability."""
+    net = random_network()
+    silent = Network(net.W1, net.W2, net.v1, np.full(10, 1000.0))  # output sigmoid(h W2 - v2)
+    with pytest.raises(BackqueryError, match="0 on 300 of 300 training images.*learning_rate"):
+        bq.backquery_digits(silent, "posterior", train_images=tiny_images[0])
+
+
 def test_posterior_of_an_untrained_network_is_close_to_the_mean_image(tiny_images):
     images_u8 = tiny_images[0]
     images = bq.backquery_digits(initial_network(8, 0), "posterior", {}, None, images_u8)[0]

@@ -572,13 +572,23 @@ def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
     ``p(d | x)`` of the ``posterior`` method: one float32 forward pass, a
     chunk of images at a time, returned as float64.  ``train_images`` are
     uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
+    Raises :class:`BackqueryError` when every output of an image is 0 (0 / 0 is no probability).
     """
     net32 = net.astype(np.float32)
+    sums = np.empty((len(train_images), 1))
     result = np.empty((len(train_images), N_OUTPUTS))
     for start, inputs in _float32_chunks(train_images):
         output = feedforward(net32, inputs)[1].astype(np.float64)
-        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
-    return result
+        sums[start : start + len(inputs)] = output.sum(axis=1, keepdims=True)
+        result[start : start + len(inputs)] = output
+    silent = np.count_nonzero(sums == 0)
+    if silent:
+        raise BackqueryError(
+            f"posterior: every output of the network is 0 on {silent} of {len(sums)} training "
+            "images, so they have no label probabilities; the sigmoids saturate (likely cause: "
+            "a learning_rate too large for the model)"
+        )
+    return result / sums
 
 
 def evidence_weights(targets: np.ndarray) -> np.ndarray:
