@@ -1,6 +1,7 @@
 """Atomic outputs: a final path holds the old file, or the complete new one, never half of one."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,6 +38,38 @@ def test_a_temporary_left_by_a_killed_job_is_removed_by_the_next_write(tmp_path)
     unrelated.write_text("another output's")
     atomic.write_text(tmp_path / "weight1.txt", "1.0\n")
     assert hidden_files(tmp_path) == [unrelated.name]
+
+
+def test_the_temporary_file_is_renamed_onto_the_output_not_copied(tmp_path):
+    """A reader that opened the old file keeps reading it whole; the output is the very file
+    that was written (its inode), so no half-copied file was ever visible under its name."""
+    target = tmp_path / "metrics.json"
+    atomic.write_text(target, "old")
+    with open(target) as reader:
+        with atomic.atomic_path(target) as tmp:
+            tmp.write_text("new")
+            written = tmp.stat().st_ino
+        assert reader.read() == "old"
+    assert target.stat().st_ino == written
+    assert target.read_text() == "new"
+
+
+def test_the_data_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
+    """fsync of the temporary file, while the output still holds the old content."""
+    target = tmp_path / "weight1.txt"
+    atomic.write_text(target, "old")
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append((os.readlink(f"/proc/self/fd/{fd}"), target.read_text()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic.write_text(target, "new")
+    ((path, content_then),) = synced
+    assert Path(path).parent == tmp_path and Path(path).name.startswith(".weight1.txt.")
+    assert content_then == "old"
 
 
 def test_outputs_get_the_umask_mode_not_mkstemps_private_one(tmp_path):

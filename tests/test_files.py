@@ -1,5 +1,6 @@
 """Files a user supplies: only regular files are read (a FIFO would hang the job), each bounded."""
 
+import gzip
 import os
 import socket
 from pathlib import Path
@@ -54,3 +55,29 @@ def test_an_idx_file_larger_than_any_mnist_file_is_refused_unread(tmp_path, monk
     path.write_bytes(bytes(1001))
     with pytest.raises(MnistnnError, match=f"^{path}: 1001 bytes, larger than any MNIST file"):
         read_idx(path)
+
+
+def test_gunzip_decompresses_at_most_one_byte_past_the_cap(tmp_path, monkeypatch):
+    """A small .gz of a huge file (a zip bomb) is refused without decompressing it whole."""
+    monkeypatch.setattr(download, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(bytes(100_000)))
+    decompressed = []
+    real_open = gzip.open
+
+    def counting_open(*args, **kwargs):
+        stream = real_open(*args, **kwargs)
+        real_read = stream.read
+
+        def read(size=-1):
+            data = real_read(size)
+            decompressed.append(len(data))
+            return data
+
+        stream.read = read
+        return stream
+
+    monkeypatch.setattr(gzip, "open", counting_open)
+    with pytest.raises(MnistnnError, match="larger than 1000 bytes"):
+        download.gunzip(path)
+    assert 0 < sum(decompressed) <= 1001

@@ -51,6 +51,8 @@ def test_round_trip(type_code):
     [
         (b"\x00\x00\x08", "too short for an IDX header"),
         (b"\x1f\x8b\x08\x00" + bytes(8), "bad magic number 0x1f8b0800"),
+        (b"\x00\x01\x08\x01" + bytes(5), "bad magic number 0x00010801"),
+        (b"\x01\x00\x08\x01" + bytes(5), "bad magic number 0x01000801"),
         (header(0x0A, 1) + b"\x00", "unknown IDX type code 0x0a"),
         (bytes([0, 0, 8, 0]), "zero dimensions"),
         (header(0x08, 60000, 28, 28)[:12], "truncated header: 3 dimensions need 16 bytes"),
@@ -62,6 +64,8 @@ def test_round_trip(type_code):
     ids=[
         "short",
         "magic",
+        "magic-second-byte",
+        "magic-first-byte",
         "type",
         "no-dims",
         "short-header",

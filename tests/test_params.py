@@ -41,11 +41,14 @@ def test_format_matrix_writes_shortest_round_trip_values():
 
 
 def test_export_is_byte_identical_across_runs(tmp_path, net):
-    params.write_params(tmp_path / "a", net)
-    params.write_params(tmp_path / "b", net.astype(np.float32).astype(np.float64))
-    params.write_params(tmp_path / "c", net.astype(np.float32).astype(np.float64))
+    """The same network gives the same bytes; a network rounded to float32 other bytes."""
+    rounded = net.astype(np.float32).astype(np.float64)
+    for folder, written in [("a", net), ("a2", net), ("b", rounded), ("c", rounded)]:
+        params.write_params(tmp_path / folder, written)
     for name in params.PARAM_FILES:
-        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+        read = {folder: (tmp_path / folder / name).read_bytes() for folder in ("a", "a2", "b", "c")}
+        assert read["a"] == read["a2"] and read["b"] == read["c"], name
+        assert read["a"] != read["b"], name
 
 
 def write_files(folder, **texts):
