@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,14 +71,24 @@ def valid_texts(hidden=3):
 def test_lenient_whitespace_is_accepted_on_import(tmp_path):
     texts = valid_texts()
     texts["value1"] = "0.1\t0.1   0.1 \n\n"
+    texts["weight2"] = "0.25 " * 10 + "\n \t\n" + ("0.5 " * 10 + "\n") * 2  # a blank line inside
     net = params.read_params(write_files(tmp_path, **texts))
     assert net.v1.tolist() == [0.1, 0.1, 0.1]
+    assert net.W2[:, 0].tolist() == [0.25, 0.5, 0.5]
+
+
+#: The end of every shape refusal: which file set H.
+SHAPES = " (784 x H, H x 10, 1 x H, 1 x 10 with H = 3 from {folder}/weight1.txt)"
 
 
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("value2", "0.2 " * 9 + "abc\n", "value2.txt, line 1: not a number"),
+        (
+            "value2",
+            "0.2 " * 9 + "abc\n",
+            "value2.txt, line 1: not a number: could not convert string to float: 'abc'",
+        ),
         ("value2", "0.2 " * 9 + "nan\n", "value2.txt, line 1: value 'nan' is not finite"),
         ("value2", "0.2 " * 9 + "inf\n", "value2.txt, line 1: value 'inf' is not finite"),
         (
@@ -87,17 +98,24 @@ def test_lenient_whitespace_is_accepted_on_import(tmp_path):
         ),
         ("value1", "", "value1.txt: file holds no numbers"),
         ("value1", "  \n\t\n", "value1.txt: file holds no numbers"),
-        ("value2", "0.2 " * 11 + "\n", "value2.txt: shape 1 x 11, expected 1 x 10"),
-        ("weight2", "0.1 " * 10 + "\n", "weight2.txt: shape 1 x 10, expected 3 x 10"),
-        ("value1", "0.1 0.1\n0.1 0.1\n", "value1.txt: shape 2 x 2, expected 1 x 3"),
+        ("value2", "0.2 " * 11 + "\n", "value2.txt: shape 1 x 11, expected 1 x 10" + SHAPES),
+        ("weight2", "0.1 " * 10 + "\n", "weight2.txt: shape 1 x 10, expected 3 x 10" + SHAPES),
+        ("value1", "0.1 0.1\n0.1 0.1\n", "value1.txt: shape 2 x 2, expected 1 x 3" + SHAPES),
+        # a no-break space splits tokens but is no blank
+        ("value1", "0.1 0.1 0.1\n\xa0\n", "value1.txt, line 2: unexpected characters '\\xa0'"),
     ],
 )
 def test_bad_parameter_files_are_refused_naming_file_and_problem(tmp_path, name, text, message):
     texts = valid_texts()
     texts[name] = text
-    with pytest.raises(ParamsError, match=message.replace("(", r"\(")) as error:
+    with pytest.raises(ParamsError) as error:
         params.read_params(write_files(tmp_path, **texts))
-    assert str(tmp_path) in str(error.value)
+    assert str(error.value) == f"{tmp_path}/{message}".replace("{folder}", str(tmp_path))
+
+
+def test_text_without_a_name_is_called_text_in_messages():
+    with pytest.raises(ParamsError, match="^<text>, line 1: not a number"):
+        params.parse_matrix("abc")
 
 
 def test_weight1_must_have_784_rows(tmp_path):
@@ -120,9 +138,22 @@ def test_missing_file_and_binary_file_are_refused(tmp_path):
 
 def test_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     folder = write_files(tmp_path, **valid_texts())
+    weight1 = folder / "weight1.txt"
+    monkeypatch.setattr(params, "MAX_FILE_BYTES", weight1.stat().st_size)
+    params.read_params(folder)  # a file of exactly the limit is read
     monkeypatch.setattr(params, "MAX_FILE_BYTES", 1000)
-    with pytest.raises(ParamsError, match="weight1.txt: .* larger than any plausible network"):
+    with pytest.raises(ParamsError) as error:
         params.read_params(folder)
+    assert str(error.value) == (
+        f"{weight1}: {weight1.stat().st_size} bytes is larger than any plausible network "
+        "(limit 1000 bytes); refusing to read it"
+    )
+
+
+def test_the_size_limit_is_the_one_config_readme_states():
+    assert params.MAX_FILE_BYTES % 1024**2 == 0
+    stated = f"at most {params.MAX_FILE_BYTES // 1024**2} MiB"
+    assert stated in " ".join((REPO / "config" / "README.md").read_text().split())
 
 
 @settings(max_examples=300, deadline=None)
