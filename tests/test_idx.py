@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mnistnn.errors import IdxError
-from mnistnn.idx import IDX_TYPES, encode_idx, load_mnist, parse_idx, read_idx
+from mnistnn.idx import (
+    IDX_TYPES,
+    MAX_FILE_BYTES,
+    MNIST_SHAPES,
+    encode_idx,
+    load_mnist,
+    parse_idx,
+    read_idx,
+)
 
 
 def header(type_code: int, *dims: int) -> bytes:
@@ -28,6 +36,37 @@ def test_parse_is_big_endian():
     np.testing.assert_array_equal(parse_idx(data), [258, -2])
     data = header(0x0D, 1) + struct.pack(">f", 1.5)
     np.testing.assert_array_equal(parse_idx(data), [1.5])
+
+
+#: The IDX format's type codes (LeCun's page), each with one value written by hand, big-endian.
+SPEC_TYPES = [
+    (0x08, np.uint8, bytes([200]), 200),
+    (0x09, np.int8, bytes([0xFE]), -2),
+    (0x0B, np.int16, struct.pack(">h", -300), -300),
+    (0x0C, np.int32, struct.pack(">i", -70000), -70000),
+    (0x0D, np.float32, struct.pack(">f", 0.25), 0.25),
+    (0x0E, np.float64, struct.pack(">d", -1e300), -1e300),
+]
+
+
+@pytest.mark.parametrize(("code", "dtype", "data", "value"), SPEC_TYPES)
+def test_every_type_code_of_the_format_is_read_and_written(code, dtype, data, value):
+    array = parse_idx(header(code, 1) + data)
+    assert array.dtype == dtype and array.tolist() == [value]
+    assert encode_idx(np.array([value], dtype=dtype)) == header(code, 1) + data
+    assert sorted(IDX_TYPES) == [code for code, *_ in SPEC_TYPES]
+
+
+def test_an_unnamed_buffer_is_called_bytes_in_messages():
+    with pytest.raises(IdxError, match="^<bytes>: 0 bytes is too short"):
+        parse_idx(b"")
+
+
+def test_the_size_limit_admits_the_largest_mnist_file():
+    """train-images: a 16-byte header and 60000 x 28 x 28 bytes."""
+    largest = max(4 + 4 * len(shape) + np.prod(shape) for shape in MNIST_SHAPES.values())
+    assert largest == 47_040_016
+    assert largest < MAX_FILE_BYTES < 4 * largest
 
 
 def test_parse_empty_dimension():
