@@ -62,10 +62,20 @@ def test_an_unnamed_buffer_is_called_bytes_in_messages():
         parse_idx(b"")
 
 
-def test_the_size_limit_admits_the_largest_mnist_file():
-    """train-images: a 16-byte header and 60000 x 28 x 28 bytes."""
-    largest = max(4 + 4 * len(shape) + np.prod(shape) for shape in MNIST_SHAPES.values())
-    assert largest == 47_040_016
+#: The byte sizes of the four published MNIST files (after gunzip).
+MNIST_FILE_BYTES = {
+    "train-images-idx3-ubyte": 47_040_016,
+    "train-labels-idx1-ubyte": 60_008,
+    "t10k-images-idx3-ubyte": 7_840_016,
+    "t10k-labels-idx1-ubyte": 10_008,
+}
+
+
+def test_the_mnist_shapes_are_the_published_files_and_the_size_limit_admits_them():
+    """A header of 4 + 4 x dimensions bytes, then one byte per pixel or label."""
+    sizes = {name: 4 + 4 * len(shape) + np.prod(shape) for name, shape in MNIST_SHAPES.items()}
+    assert sizes == MNIST_FILE_BYTES
+    largest = max(sizes.values())
     assert largest < MAX_FILE_BYTES < 4 * largest
 
 
