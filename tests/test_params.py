@@ -186,3 +186,28 @@ def test_model_and_snapshots_round_trip_without_pickle(tmp_path):
         ("initial", 0), ("sample10", 10), ("epoch1", 30), ("epoch2", 60),
     ]  # fmt: skip
     assert np.array_equal(snapshots[1].net.W2, result.snapshots[1].net.W2)
+
+
+def test_only_four_parameter_files_are_taken():
+    with pytest.raises(ValueError, match=r"^expected the four parameter files \('weight1.txt'"):
+        params.read_param_files(["weight1.txt", "weight2.txt"])
+
+
+def test_a_one_epoch_model_keeps_its_history(tmp_path):
+    images = np.random.default_rng(1).integers(0, 256, (20, 784), dtype=np.uint8)
+    labels = (np.arange(20) % 10).astype(np.uint8)
+    hyper = Hyperparameters(hidden_nodes=3, epochs=1)
+    result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
+    params.save_model(tmp_path / "model.npz", result, hyper)
+    with np.load(tmp_path / "model.npz", allow_pickle=False) as archive:
+        assert archive["history_mean_loss"].tolist() == [result.history[0]["mean_loss"]]
+
+
+def test_a_model_or_snapshot_file_holding_a_pickle_is_refused(tmp_path):
+    """An object array is a pickle: loading it could run code."""
+    fields = {name: np.zeros(2) for name in Network._fields}
+    fields["W1"] = np.array([{"code": "anything"}], dtype=object)
+    np.savez(tmp_path / "model.npz", **fields, label=np.array(["a"]), samples_seen=np.array([0]))
+    for load in (params.load_network, params.load_snapshots):
+        with pytest.raises(ValueError, match="allow_pickle=False"):
+            load(tmp_path / "model.npz")
