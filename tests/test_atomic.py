@@ -14,7 +14,7 @@ def hidden_files(folder):
 
 
 def test_a_completed_write_replaces_the_file_and_leaves_no_temporary(tmp_path):
-    target = tmp_path / "out" / "metrics.json"
+    target = tmp_path / "results" / "book" / "metrics.json"  # folders made as needed
     atomic.write_text(target, "old")
     atomic.write_text(target, "new")
     assert target.read_text() == "new"
