@@ -89,3 +89,12 @@ def test_npz_files_of_equal_arrays_are_equal_bytes(tmp_path):
     with np.load(tmp_path / "a.npz", allow_pickle=False) as loaded:
         assert np.array_equal(loaded["W1"], arrays["W1"])
         assert loaded["label"].tolist() == ["initial", "epoch1"]
+
+
+@pytest.mark.parametrize(
+    "save", [atomic.save_npy, lambda path, array: atomic.save_npz(path, W1=array)]
+)
+def test_an_object_array_is_never_pickled_into_an_output(tmp_path, save):
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        save(tmp_path / "model.npz", np.array([{"code": "anything"}], dtype=object))
+    assert list(tmp_path.iterdir()) == []
