@@ -2,12 +2,13 @@
 
 import gzip
 import os
+import signal
 import socket
 from pathlib import Path
 
 import pytest
 
-from mnistnn import download, params
+from mnistnn import download, files, params
 from mnistnn.errors import MnistnnError
 from mnistnn.idx import read_idx
 
@@ -81,3 +82,27 @@ def test_gunzip_decompresses_at_most_one_byte_past_the_cap(tmp_path, monkeypatch
     with pytest.raises(MnistnnError, match="larger than 1000 bytes"):
         download.gunzip(path)
     assert 0 < sum(decompressed) <= 1001
+
+
+def test_a_file_swapped_for_a_fifo_after_the_first_check_is_refused_without_blocking(
+    special_files, monkeypatch
+):
+    """The second check, on the opened file: the FIFO is opened without blocking, then refused."""
+    fifo = special_files["fifo"][1]
+    regular = os.stat(__file__)
+
+    def hung(signum, frame):
+        raise AssertionError("opening the FIFO blocked")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with monkeypatch.context() as patch, pytest.raises(MnistnnError) as error:
+            patch.setattr(os, "stat", lambda path: regular)  # what the first check saw
+            files.open_regular(fifo, MnistnnError)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert (
+        str(error.value) == f"{fifo}: a FIFO (named pipe), not a regular file; refusing to read it"
+    )
