@@ -18,7 +18,10 @@ Each stage is one rule file in workflow/rules/:
     claim      claim_run, claim_summary, claim      results/claim/ (only with target `claim`)
 """
 
-from snakemake.utils import min_version, validate
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import min_version
+
+from mnistnn.config_schema import schema_refusal
 
 min_version("9.0")
 
@@ -26,7 +29,12 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# The schema also fills in its defaults; a refusal names the key, the value and the rule.
+SCHEMA_REFUSAL = schema_refusal(
+    config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"
+)
+if SCHEMA_REFUSAL:
+    raise WorkflowError(SCHEMA_REFUSAL)
 
 
 include: "workflow/rules/common.smk"

@@ -253,6 +253,14 @@ def test_posterior_refuses_a_label_vector_that_singles_out_no_digit(tiny_images)
         bq.backquery(random_network(), [0.5] * 10, "posterior", {}, None, tiny_images[0])
 
 
+def test_posterior_refuses_a_network_whose_outputs_are_all_zero(tiny_images):
+    """Saturated sigmoids (as a huge learning rate leaves them) give 0 / 0, not a probability."""
+    net = random_network()
+    silent = Network(net.W1, net.W2, net.v1, np.full(10, 1000.0))  # output sigmoid(h W2 - v2)
+    with pytest.raises(BackqueryError, match="0 on 300 of 300 training images.*learning_rate"):
+        bq.backquery_digits(silent, "posterior", train_images=tiny_images[0])
+
+
 def test_posterior_of_an_untrained_network_is_close_to_the_mean_image(tiny_images):
     images_u8 = tiny_images[0]
     images = bq.backquery_digits(initial_network(8, 0), "posterior", {}, None, images_u8)[0]
@@ -527,3 +535,50 @@ def test_a_malformed_prior_file_is_named(tmp_path):
     np.savez(tmp_path / "shapes.npz", **arrays)
     with pytest.raises(BackqueryError, match=r"array 'mean' has shape \(2, 3\), expected \(784,\)"):
         ip.ImagePrior.load(tmp_path / "shapes.npz")
+
+
+# --- breakdowns at run time: refused, never written as a result ----------------------------------
+
+
+def test_the_prior_keeps_only_directions_in_which_the_images_vary(tiny_images):
+    """300 images span at most 299 directions: asked for all 784, the prior keeps the ones
+    with variance above rounding, and every variance it keeps is positive."""
+    image_prior = ip.fit_image_prior(tiny_images[0], components=784, clusters=4, sample=200)
+    scaled = scale_pixels(tiny_images[0])
+    rank = np.linalg.matrix_rank(scaled - scaled.mean(axis=0))
+    assert len(image_prior.variances) == rank < 300
+    assert np.all(image_prior.variances > 0)
+    images, _ = bq.backquery_digits(random_network(), "prior", FAST["prior"], image_prior)
+    assert np.all(np.isfinite(images)) and np.all(np.ptp(images, axis=1) > 0)
+
+
+def test_images_that_do_not_vary_give_no_prior():
+    with pytest.raises(BackqueryError, match="the training images do not vary"):
+        ip.fit_image_prior(np.full((20, 784), 7, np.uint8), components=4, clusters=2)
+
+
+def test_more_clusters_than_images_are_refused_naming_the_key(tiny_images):
+    with pytest.raises(BackqueryError, match=r"image_prior.clusters: 40 clusters .* in 30 images"):
+        ip.fit_image_prior(tiny_images[0], components=4, clusters=40, sample=30)
+
+
+def test_an_optimisation_that_never_moves_fails_naming_method_and_digit(tiny_prior):
+    net = random_network()
+    flat = Network(net.W1, np.zeros_like(net.W2), net.v1, np.zeros(10))  # output ignores image
+    unpenalised = {"actmax": {"l2": 0, "tv": 0}}  # penalties alone would move actmax
+    for method in ("actmax", "prior", "mixture"):
+        settings = FAST[method] | unpenalised.get(method, {})
+        with pytest.raises(BackqueryError, match=f"^{method}, digit 0: .* never moved"):
+            bq.backquery_digits(flat, method, settings, tiny_prior)
+
+
+def test_an_objective_that_overflows_fails_naming_method_and_digit():
+    settings = {**FAST["actmax"], "l2": 1e308}  # 0.5 * l2 * |x| ** 2 overflows
+    with pytest.raises(BackqueryError, match=r"^actmax, digit 0: the objective is inf"):
+        bq.backquery_digits(random_network(), "actmax", settings)
+
+
+def test_a_constant_image_is_not_a_result():
+    settings = {**FAST["actmax"], "l2": 1e300}  # every pixel driven to the lower bound
+    with pytest.raises(BackqueryError, match=r"^actmax, digit 0: every pixel .* is 0.01"):
+        bq.backquery_digits(random_network(), "actmax", settings)

@@ -297,6 +297,9 @@ def test_one_step_of_the_digits_colour_map_is_at_most_the_grey_levels_allowed():
         ({"images": np.full((10, 784), np.nan)}, "npz max |diff| inf"),
         ({"images": np.array(["a"] * 10)}, "'images' shape changed"),
         ({"images": digits(1), "extra": np.zeros(3)}, "npz arrays changed"),
+        ({"images": np.where(np.arange(7840).reshape(10, 784) == 5, np.nan, digits(1))}, "inf"),
+        ({"images": np.full((10, 784), "a")}, "npz max |diff| inf in 'images'"),
+        ({}, "npz arrays changed from ['images'] to []"),
     ],
 )
 def test_check_refuses_nan_foreign_and_extra_arrays(repo, arrays, reason):

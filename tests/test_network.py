@@ -9,6 +9,7 @@ from conftest import digit_like_images
 from rashid import BookNetwork, train_in_order
 
 from mnistnn import network as nw
+from mnistnn.errors import TrainingError
 from mnistnn.network import Hyperparameters, Network
 
 
@@ -147,6 +148,34 @@ def test_epoch_order_is_the_files_or_a_seeded_shuffle():
     assert not np.array_equal(
         shuffled, nw.epoch_order(100, 2, Hyperparameters(shuffle=True, seed=4))
     )
+    # the model's seed, not only the epoch, chooses the order
+    assert not np.array_equal(
+        shuffled, nw.epoch_order(100, 1, Hyperparameters(shuffle=True, seed=5))
+    )
+
+
+def test_accuracy_counts_every_image_in_every_chunk():
+    net = small_network()
+    images, _ = tiny_data(7, 2)
+    predicted = nw.predict(net, nw.scale_pixels(images))
+    for chunk in (1, 3, 1000):
+        assert nw.accuracy(net, images, predicted, chunk=chunk) == 1.0
+        for wrong in (0, 3, 6):  # the first, one inside, the last image
+            labels = predicted.copy()
+            labels[wrong] = (labels[wrong] + 1) % 10
+            assert nw.accuracy(net, images, labels, chunk=chunk) == 6 / 7
+
+
+def test_mean_loss_is_the_loss_per_training_sample():
+    """With a learning rate too small to move the weights, an epoch's mean loss is the
+    initial network's loss summed over the training set, divided by its size."""
+    images, labels = tiny_data(60, 0)
+    hyper = Hyperparameters(hidden_nodes=5, epochs=1, learning_rate=1e-12)
+    result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
+    total = nw.loss(
+        nw.initial_network(5, hyper.seed), nw.network_inputs(images), nw.target_vectors(labels)
+    )
+    assert result.history[0]["mean_loss"] == pytest.approx(total / 60, rel=1e-9)
 
 
 def tiny_data(n, seed):
@@ -175,14 +204,30 @@ def test_training_learns_and_records_history_and_snapshots():
 
 def test_snapshots_count_samples_across_epochs():
     images, labels = tiny_data(100, 0)
-    # 100 and 300 are epoch ends (kept once, as epochs); 400 is past the end of training
-    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(400, 250, 100, 30, 300, 130))
+    # 100 and 300 are epoch ends (kept once, as epochs)
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(250, 100, 30, 300, 130))
     result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
     labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
     assert labels_seen == [
         ("initial", 0), ("sample30", 30), ("epoch1", 100), ("sample130", 130),
         ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
     ]  # fmt: skip
+
+
+def test_a_snapshot_beyond_the_end_of_training_is_refused_before_training():
+    images, labels = tiny_data(100, 0)
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(30, 301, 400))
+    lines = []
+    with pytest.raises(TrainingError, match=r"snapshots: \[301, 400\] lie beyond .* 300 samples"):
+        nw.train(images, labels, images, labels, hyper, progress=lines.append)
+    assert lines == []  # not one epoch trained
+
+
+def test_weights_that_diverge_stop_training_naming_the_learning_rate():
+    images, labels = tiny_data(100, 0)
+    hyper = Hyperparameters(hidden_nodes=4, epochs=2, batch_size=50, learning_rate=1e308)
+    with pytest.raises(TrainingError, match="epoch 1: the weights are no longer finite.*1e[+]308"):
+        nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
 
 
 def test_snapshots_do_not_change_the_result():
@@ -196,12 +241,19 @@ def test_snapshots_do_not_change_the_result():
 
 
 def test_confusion_matrix_counts_true_by_predicted():
-    net = small_network(thresholds=False)
+    """On a trained network, so that most images are right and each one counts."""
+    images, labels = tiny_data(300, 0)
+    hyper = Hyperparameters(hidden_nodes=10, learning_rate=0.3, epochs=2)
+    net = nw.train(images, labels, images, labels, hyper, progress=lambda line: None).net
     images, labels = tiny_data(50, 3)
     counts = nw.confusion_matrix(net, images, labels)
-    assert counts.shape == (10, 10) and counts.sum() == 50
-    assert np.array_equal(counts.sum(axis=1), np.bincount(labels, minlength=10))
-    assert np.trace(counts) / 50 == pytest.approx(nw.accuracy(net, images, labels))
+    predicted = nw.predict(net, nw.scale_pixels(images))
+    expected = np.zeros((10, 10), dtype=np.int64)
+    for label, guess in zip(labels, predicted, strict=True):
+        expected[label, guess] += 1
+    assert np.array_equal(counts, expected)
+    assert np.trace(counts) >= 45  # a strong network: a skipped right answer shows
+    assert np.trace(counts) / 50 == nw.accuracy(net, images, labels)
 
 
 def test_sigmoid_is_scipys_expit_to_the_last_bit_and_quiet_at_the_extremes():

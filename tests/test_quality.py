@@ -105,6 +105,15 @@ def test_judge_distances_are_euclidean_on_scaled_pixels():
     assert np.allclose(judge.squared_distances(queries, chunk=7), expected)
 
 
+def test_a_training_image_is_at_distance_zero_from_itself():
+    """Rounding can make ||a||^2 - 2 a.b + ||b||^2 slightly negative: clipped to 0, no more."""
+    train = np.random.default_rng(2).integers(0, 256, size=(5, 784), dtype=np.uint8)
+    judge = KnnJudge(train, np.arange(5))
+    distances = judge.squared_distances(scale_pixels(train))
+    assert np.all(np.diag(distances) < 1e-9)
+    assert np.all(distances[~np.eye(5, dtype=bool)] > 1)
+
+
 def test_judge_votes_by_majority_then_by_nearness():
     # neighbours by distance: labels 4, 6, 6 -> 6 wins the vote; 4, 6, 8 -> the nearest, 4
     pixel = np.zeros((5, 784), dtype=np.uint8)

@@ -277,7 +277,7 @@ def test_a_degenerate_layer_fails_the_job_naming_model_and_layer(tiny_mnist, tmp
     run = snakemake(folder, *wanted, "--keep-going", check=False)
     assert run.returncode != 0
     messages = {
-        "flat": "error: model flat: hidden layer is degenerate",
+        "flat": "error: model flat: seed, digit 0: hidden layer is degenerate",
         "tilted": "error: model tilted: query three_or_eight: hidden layer is degenerate",
     }
     for name, message in messages.items():
@@ -357,3 +357,33 @@ def test_no_project_code_executes_or_unpickles_what_it_is_given():
         if unsafe_calls(path.read_text())
     }
     assert len(project_code()) > 20 and found == {}
+
+
+# --- every job log ends with the error that stopped the job --------------------------------------
+
+
+def run_script(tmp_path: Path, body: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run a rule-script-like program that calls ``run_rule(main, log)``; its result and log."""
+    log = tmp_path / "job.log"
+    program = (
+        "from mnistnn.runner import run_rule\n"
+        "from mnistnn.errors import ParamsError\n"
+        f"def main(say):\n    say('started')\n    {body}\n"
+        f"run_rule(main, {str(log)!r})\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    return run, log.read_text().splitlines()
+
+
+def test_a_job_log_ends_with_a_bad_inputs_message(tmp_path):
+    run, log = run_script(tmp_path, "raise ParamsError('weight1.txt, line 3: 2 values')")
+    assert run.returncode == 1
+    assert log == ["started", "error: weight1.txt, line 3: 2 values"]
+
+
+def test_a_job_log_ends_with_an_unexpected_error_after_its_traceback(tmp_path):
+    run, log = run_script(tmp_path, "import numpy; numpy.empty(2**40)")  # 8 TiB
+    assert run.returncode == 1
+    assert log[0] == "started" and "Traceback (most recent call last):" in log
+    assert log[-1].startswith("error: MemoryError: Unable to allocate")
+    assert "MemoryError" in run.stderr  # the terminal gets the traceback too

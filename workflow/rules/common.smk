@@ -6,6 +6,7 @@ from snakemake.exceptions import WorkflowError
 
 from mnistnn import layout
 from mnistnn.defaults import METHODS
+from mnistnn.config_checks import config_problems, describe_problems, selected
 from mnistnn.layout import (
     DIGITS,
     MNIST_FILES,
@@ -18,12 +19,22 @@ from mnistnn.plan import Study, add_sweep, sweep_models
 
 # The models to train: config `models:` in the config's order, then the models of config
 # `sweep:` (e.g. config/sweep.yaml), named after their values, by hidden size, learning rate
-# and seed; a sweep point trained like a listed model is that model (trained once).
+# and seed (a sweep point trained like a listed model is that model, trained once); as far
+# as config `select: models:` lists them (all when it is left out).
 # `config` itself is left as the user wrote it.
-MODELS = add_sweep(config["models"], config.get("sweep"))
-SWEEP_MODELS = (
-    list(sweep_models(config["models"], config["sweep"])) if config.get("sweep") else []
-)
+SELECT = config["select"]
+CONFIGURED_MODELS = add_sweep(config["models"], config.get("sweep"))
+MODELS = selected(CONFIGURED_MODELS, SELECT.get("models"))
+IMPORTED = selected(config["imported_models"], SELECT.get("models"))
+SWEEP_MODELS = [
+    name
+    for name in (
+        sweep_models(config["models"], config["sweep"]) if config.get("sweep") else {}
+    )
+    if name in MODELS
+]
+# The backquery methods to run, with their settings, as far as `select: methods:` lists them.
+METHODS_RUN = selected(config["backquery"]["methods"], SELECT.get("methods"))
 
 # The four verified MNIST files, by the names rule inputs use for them.
 MNIST = mnist_paths()
@@ -31,7 +42,7 @@ MNIST = mnist_paths()
 
 def check_model_names():
     """Refuse a name that is both trained and imported: its outputs would have two makers."""
-    both = sorted(set(MODELS) & set(config["imported_models"]))
+    both = sorted(set(CONFIGURED_MODELS) & set(config["imported_models"]))
     if both:
         raise WorkflowError(
             f"config: model name(s) {', '.join(both)} appear under both `models` and "
@@ -41,6 +52,12 @@ def check_model_names():
 
 check_model_names()
 
+# What the schema cannot see: names against the results layout, keys against each other
+# and against the data, and the memory each model needs; refused before any job runs.
+PROBLEMS = config_problems(config, CONFIGURED_MODELS, MODELS, METHODS_RUN)
+if PROBLEMS:
+    raise WorkflowError(describe_problems(PROBLEMS))
+
 
 def trained_models():
     """Names of the models this run trains, in their natural order (see MODELS)."""
@@ -49,7 +66,7 @@ def trained_models():
 
 def imported_models():
     """Names of the models whose parameter files come from elsewhere, in the config's order."""
-    return list(config["imported_models"])
+    return list(IMPORTED)
 
 
 def all_models():
@@ -210,15 +227,12 @@ CRITICAL_PATH = 10
 
 def backquery_methods():
     """The label-free methods the config asks for, in the library's order."""
-    return [method for method in METHODS if method in config["backquery"]["methods"]]
+    return [method for method in METHODS if method in METHODS_RUN]
 
 
 def selected_methods():
     """``{method: settings}`` for the label-free methods the config asks for, in order."""
-    return {
-        method: sorted_keys(config["backquery"]["methods"][method])
-        for method in backquery_methods()
-    }
+    return {method: sorted_keys(METHODS_RUN[method]) for method in backquery_methods()}
 
 
 def query_files(folder):

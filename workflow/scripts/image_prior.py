@@ -16,6 +16,12 @@ def main(say):
         rng_seed=settings["seed"],
     )
     image_prior.save(snakemake.output[0])
+    asked, kept = snakemake.params.settings["components"], len(image_prior.variances)
+    if kept < asked:
+        say(
+            f"note: backquery.image_prior.components asks for {asked}, but the training "
+            f"images vary in only {kept} directions; the prior uses those {kept}"
+        )
     say(
         f"image prior: {len(image_prior.variances)} principal components, "
         f"{len(image_prior.weights)} clusters, from {len(images)} unlabelled images"

@@ -4,6 +4,7 @@ import csv
 import io
 
 from mnistnn import atomic
+from mnistnn.errors import TrainingError
 from mnistnn.idx import read_mnist
 from mnistnn.kernels import choose_sgd
 from mnistnn.network import Hyperparameters, train
@@ -29,7 +30,10 @@ def main(say):
     test_images, test_labels = read_mnist(mnist.test_images, mnist.test_labels)
     say(f"training {snakemake.wildcards.model}: {hyper}")
     sgd, dtype = choose_sgd(hyper.batch_size)
-    result = train(images, labels, test_images, test_labels, hyper, sgd, dtype, progress=say)
+    try:
+        result = train(images, labels, test_images, test_labels, hyper, sgd, dtype, progress=say)
+    except TrainingError as error:
+        raise TrainingError(f"model {snakemake.wildcards.model}: {error}") from None
     save_model(snakemake.output.model, result, hyper)
     save_snapshots(snakemake.output.snapshots, result.snapshots)
     atomic.write_text(snakemake.output.history, csv_text(result.history))

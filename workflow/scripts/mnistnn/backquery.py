@@ -121,7 +121,7 @@ def rescale(values: np.ndarray, layer: str) -> np.ndarray:
     if not (np.isfinite(span) and span > rounding):
         raise BackqueryError(
             f"{layer} layer is degenerate: all its values are equal (or not finite), "
-            "so it cannot be rescaled into [0.01, 0.99]"
+            "so it cannot be rescaled into [0.01, 0.99] (a layer of one node always is)"
         )
     values = values / span
     values = values * 0.98
@@ -218,10 +218,14 @@ def lbfgs(objective, start: np.ndarray, iterations: int, bounds=None) -> np.ndar
     ``objective`` maps a point to ``(value, gradient)``; ``bounds`` is SciPy's
     list of ``(low, high)`` per coordinate, or None.  Convergence is judged by
     :data:`OBJECTIVE_TOLERANCE` and :data:`GRADIENT_TOLERANCE`; a run that
-    reaches the cap first issues a :class:`NotConvergedWarning`.
+    reaches the cap first issues a :class:`NotConvergedWarning`; one that
+    meets a value or gradient that is not finite, or never moves from
+    ``start``, raises :class:`BackqueryError` (see :func:`check_optimisation`).
     """
     options = {"maxiter": iterations, "ftol": OBJECTIVE_TOLERANCE, "gtol": GRADIENT_TOLERANCE}
+    check_optimisation(objective, start)
     result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds, options=options)
+    check_optimisation(objective, result.x, start)
     if result.status == 1:  # SciPy's "maximum number of iterations exceeded"
         warnings.warn(
             f"L-BFGS-B stopped at its cap of {iterations} iterations before converging "
@@ -230,6 +234,24 @@ def lbfgs(objective, start: np.ndarray, iterations: int, bounds=None) -> np.ndar
             stacklevel=2,
         )
     return result.x
+
+
+def check_optimisation(objective, point: np.ndarray, start: np.ndarray | None = None) -> None:
+    """Raise :class:`BackqueryError` unless ``objective`` is finite at ``point`` and,
+    when ``start`` is given, ``point`` is not ``start``: L-BFGS-B that never moved
+    would hand back its start (a grey or mean image) as if it were a result."""
+    value, gradient = objective(point)
+    if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
+        raise BackqueryError(
+            f"the objective is {value} (or its gradient not finite) at the "
+            f"{'start' if start is None else 'end'} of the optimisation; likely cause: a "
+            "penalty weight so large that it overflows, or a degenerate network"
+        )
+    if start is not None and np.array_equal(point, start):
+        raise BackqueryError(
+            "the optimisation never moved from its start: the objective's gradient is 0 there; "
+            "likely cause: the network's output does not depend on the image (e.g. zero weights)"
+        )
 
 
 def actmax_objective(net: Network, target: np.ndarray, l2: float, tv: float, tv_epsilon: float):
@@ -465,19 +487,36 @@ def backquery_digits(
     if method == "posterior" and train_images is not None:
         method_settings(method, settings or {})
         targets = np.array([label_vector(digit) for digit in range(N_OUTPUTS)])
-        return posterior(net, targets, train_images), []
+        images = posterior(net, targets, train_images)
+        for digit, image in enumerate(images):
+            check_image(image, f"{method}, digit {digit}")
+        return images, []
     images, notes = [], []
     for digit in range(N_OUTPUTS):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NotConvergedWarning)
             target = label_vector(digit)
-            images.append(backquery(net, target, method, settings, image_prior, train_images))
+            try:
+                image = backquery(net, target, method, settings, image_prior, train_images)
+            except BackqueryError as error:
+                raise BackqueryError(f"{method}, digit {digit}: {error}") from None
+            images.append(check_image(image, f"{method}, digit {digit}"))
         for warning in caught:
             if issubclass(warning.category, NotConvergedWarning):
                 notes.append(f"{method}, digit {digit}: {warning.message}")
             else:
                 warnings.warn(warning.message, warning.category, stacklevel=2)
     return np.array(images), notes
+
+
+def check_image(image: np.ndarray, name: str) -> np.ndarray:
+    """``image`` ``(784,)``, or :class:`BackqueryError` naming ``name`` when it is not a
+    result: a value not finite, or every pixel the same."""
+    if not np.all(np.isfinite(image)):
+        raise BackqueryError(f"{name}: the image holds values that are not finite")
+    if np.ptp(image) == 0:
+        raise BackqueryError(f"{name}: every pixel of the image is {image[0]:g}, no result")
+    return image
 
 
 def checked_queries(

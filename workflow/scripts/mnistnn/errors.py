@@ -17,6 +17,10 @@ class ParamsError(MnistnnError):
     """A parameter file is malformed or has the wrong shape."""
 
 
+class TrainingError(MnistnnError):
+    """A model cannot be trained as asked (a snapshot beyond training, weights that diverge)."""
+
+
 class QueryError(MnistnnError):
     """A label vector cannot be run backwards (out of (0, 1), wrong length, not a number)."""
 

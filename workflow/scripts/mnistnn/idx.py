@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from mnistnn.errors import IdxError
+from mnistnn.files import open_regular, size
 
 #: IDX type code -> big-endian numpy dtype
 IDX_TYPES = {
@@ -31,6 +32,11 @@ MNIST_SHAPES = {
     "t10k-images-idx3-ubyte": (10000, 28, 28),
     "t10k-labels-idx1-ubyte": (10000,),
 }
+
+
+#: Refuse any file larger than this before reading it whole (the largest
+#: MNIST file, train-images, is 47 MB).
+MAX_FILE_BYTES = 100 * 1024**2
 
 
 def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
@@ -71,10 +77,19 @@ def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
 
 
 def read_idx(path: str | os.PathLike, expected_shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """Read an IDX file; check its shape against ``expected_shape`` when given."""
+    """Read an IDX file; check its shape against ``expected_shape`` when given.
+
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open_regular(path, IdxError) as handle:
+            if size(handle) > MAX_FILE_BYTES:
+                raise IdxError(
+                    f"{path}: {size(handle)} bytes, larger than any MNIST file "
+                    f"(limit {MAX_FILE_BYTES} bytes); refusing to read it"
+                )
+            data = handle.read(MAX_FILE_BYTES)
     except OSError as error:
         raise IdxError(f"{path}: cannot read: {error.strerror}") from error
     array = parse_idx(data, name=str(path))

@@ -95,11 +95,21 @@ def pixel_moments(images_u8: np.ndarray, chunk: int = 10000) -> tuple[np.ndarray
 def principal_components(covariance: np.ndarray, components: int) -> tuple[np.ndarray, np.ndarray]:
     """The top ``components`` eigenvectors ``(k, 784)`` of ``covariance`` and their eigenvalues.
 
+    Only directions in which the images vary count: an eigenvalue at or below
+    rounding error (NumPy's ``matrix_rank`` tolerance, ``784 * eps * largest``)
+    is left out, so ``k`` is below ``components`` when the images span fewer
+    dimensions.  MNIST's training images span 712 (67 pixels are 0 in every
+    image; 44 eigenvalues come out <= 0 and 28 more below 1e-15): a direction
+    of no variance would make the prior's penalty divide by zero or a negative.
     Each eigenvector is signed so that its largest-magnitude entry is
     positive, which makes the basis independent of the LAPACK build.
     """
     eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    tolerance = N_INPUTS * np.finfo(np.float64).eps * eigenvalues.max()
     top = np.argsort(eigenvalues)[::-1][:components]
+    top = top[eigenvalues[top] > tolerance]
+    if len(top) == 0:
+        raise BackqueryError("image prior: the training images do not vary, it has no component")
     basis = eigenvectors[:, top].T
     signs = np.sign(basis[np.arange(len(top)), np.argmax(np.abs(basis), axis=1)])
     return basis * signs[:, np.newaxis], eigenvalues[top]
@@ -114,7 +124,8 @@ def fit_image_prior(
 ) -> ImagePrior:
     """Fit an :class:`ImagePrior` to uint8 images ``(n, 784)``; no labels are involved.
 
-    The principal components come from all images.  The clusters come from
+    The principal components come from all images (at most ``components``:
+    see :func:`principal_components`).  The clusters come from
     k-means (k-means++ start, 20 iterations) on the coefficients of
     ``sample`` images drawn without replacement: a Generator seeded with
     ``rng_seed`` draws the sample and starts k-means, so the fit is deterministic.
@@ -125,6 +136,11 @@ def fit_image_prior(
     basis, variances = principal_components(covariance, components)
     rng = np.random.default_rng(rng_seed)
     chosen = np.sort(rng.choice(len(images_u8), size=min(sample, len(images_u8)), replace=False))
+    if clusters > len(chosen):
+        raise BackqueryError(
+            f"backquery.image_prior.clusters: {clusters} clusters cannot be found in "
+            f"{len(chosen)} images (the sample, or all the training images)"
+        )
     coefficients = (scale_pixels(images_u8[chosen]) - mean) @ basis.T
     centres, members = kmeans2(coefficients, clusters, iter=20, minit="++", seed=rng)
     counts = np.bincount(members, minlength=clusters)

@@ -69,3 +69,19 @@ def query_files_by_name(paths: list[str], names) -> dict[str, tuple[str, str]]:
     if len(paths) != len(IMAGE_KINDS) * len(names):
         raise ValueError(f"{len(paths)} paths for {len(names)} queries")
     return {name: (paths[2 * i], paths[2 * i + 1]) for i, name in enumerate(names)}
+
+
+#: What the pipeline itself writes directly under ``results/``, beside one folder per model.
+#: A model may not take one of these names (tests/test_layout.py checks the rules against it).
+RESULTS_ENTRIES = (
+    "benchmarks",
+    "claim",
+    "figures",
+    "image_prior.npz",
+    "logs",
+    "mean_images.npy",
+    "montage.csv",
+    "montage.png",
+    "report",
+    "sweep",
+)

@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from mnistnn.defaults import ModelDefaults
+from mnistnn.errors import BackqueryError, TrainingError
 
 N_INPUTS = 784
 N_OUTPUTS = 10
@@ -89,13 +90,23 @@ def normalised_outputs(net: Network, train_images: np.ndarray) -> np.ndarray:
     ``p(d | x)`` of the ``posterior`` backquery: one float32 forward pass,
     a chunk of images at a time, returned as float64.  ``train_images`` are
     uint8 ``(n, 784)``, or the float32 inputs :func:`network_inputs` makes of them.
+    Raises :class:`BackqueryError` when every output of an image is 0 (0 / 0 is no probability).
     """
     net32 = net.astype(np.float32)
+    sums = np.empty((len(train_images), 1))
     result = np.empty((len(train_images), N_OUTPUTS))
     for start, inputs in float32_input_chunks(train_images):
         output = feedforward(net32, inputs)[1].astype(np.float64)
-        result[start : start + len(inputs)] = output / output.sum(axis=1, keepdims=True)
-    return result
+        sums[start : start + len(inputs)] = output.sum(axis=1, keepdims=True)
+        result[start : start + len(inputs)] = output
+    silent = np.count_nonzero(sums == 0)
+    if silent:
+        raise BackqueryError(
+            f"posterior: every output of the network is 0 on {silent} of {len(sums)} training "
+            "images, so they have no label probabilities; the sigmoids saturate (likely cause: "
+            "a learning_rate too large for the model)"
+        )
+    return result / sums
 
 
 def target_vectors(labels: np.ndarray) -> np.ndarray:
@@ -270,6 +281,27 @@ def snapshot_points(n_samples: int, epoch: int, hyper: Hyperparameters) -> list[
     return sorted(p - before for p in set(hyper.snapshots) if 0 < p - before < n_samples)
 
 
+def check_snapshots(n_samples: int, hyper: Hyperparameters) -> None:
+    """Raise :class:`TrainingError` for a snapshot beyond the end of training (it would be lost)."""
+    end = hyper.epochs * n_samples
+    beyond = sorted(count for count in hyper.snapshots if count > end)
+    if beyond:
+        raise TrainingError(
+            f"snapshots: {beyond} lie beyond the end of training "
+            f"({hyper.epochs} epochs x {n_samples} training images = {end} samples)"
+        )
+
+
+def check_finite(net: Network, epoch: int, hyper: Hyperparameters) -> None:
+    """Raise :class:`TrainingError` once a weight is no longer finite: training diverged."""
+    if not all(np.all(np.isfinite(array)) for array in net):
+        raise TrainingError(
+            f"epoch {epoch}: the weights are no longer finite, training diverged; likely "
+            f"cause: learning_rate {hyper.learning_rate} is too large for batch_size "
+            f"{hyper.batch_size} (the gradient is summed over a batch)"
+        )
+
+
 def train(
     images: np.ndarray,
     labels: np.ndarray,
@@ -284,8 +316,11 @@ def train(
 
     ``sgd`` does the work (``dtype`` is the precision it works in); the
     result is float64 whatever it is.  After each epoch the test accuracy
-    is measured, in ``dtype``, and a line is sent to ``progress``.
+    is measured, in ``dtype``, and a line is sent to ``progress``.  Raises
+    :class:`TrainingError` before training for a snapshot beyond its end, and
+    after an epoch whose weights are no longer finite.
     """
+    check_snapshots(len(images), hyper)
     net = initial_network(hyper.hidden_nodes, hyper.seed).astype(dtype)
     result = TrainingResult(net=net)
     result.snapshots.append(Snapshot("initial", 0, net.astype(np.float64)))
@@ -311,6 +346,7 @@ def train(
                 seen = before + stop
                 result.snapshots.append(Snapshot(f"sample{seen}", seen, net.astype(np.float64)))
         seconds = time.perf_counter() - started
+        check_finite(net, epoch, hyper)
         exported = net.astype(np.float64)
         result.snapshots.append(Snapshot(f"epoch{epoch}", epoch * n_samples, exported))
         row = {

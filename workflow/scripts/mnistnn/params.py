@@ -21,6 +21,7 @@ import numpy as np
 
 from mnistnn import atomic
 from mnistnn.errors import ParamsError
+from mnistnn.files import open_regular, size
 from mnistnn.layout import PARAM_NAMES
 from mnistnn.network import (
     N_INPUTS,
@@ -76,16 +77,17 @@ def parse_matrix(text: str, name: str = "<text>") -> np.ndarray:
 
 
 def read_matrix(path: str | os.PathLike) -> np.ndarray:
-    """Read one parameter file, refusing files over :data:`MAX_FILE_BYTES` unread."""
+    """Read one parameter file, refusing files over :data:`MAX_FILE_BYTES` unread, and
+    anything but a regular file (:func:`mnistnn.files.open_regular`)."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ParamsError(
-                f"{path}: {size} bytes is larger than any plausible network "
-                f"(limit {MAX_FILE_BYTES} bytes); refusing to read it"
-            )
-        text = path.read_bytes().decode("utf-8")
+        with open_regular(path, ParamsError) as handle:
+            if size(handle) > MAX_FILE_BYTES:
+                raise ParamsError(
+                    f"{path}: {size(handle)} bytes is larger than any plausible network "
+                    f"(limit {MAX_FILE_BYTES} bytes); refusing to read it"
+                )
+            text = handle.read(MAX_FILE_BYTES).decode("utf-8")
     except OSError as error:
         raise ParamsError(f"{path}: cannot read: {error.strerror}") from error
     except UnicodeDecodeError as error:

@@ -4,10 +4,14 @@ A rule script defines ``main(say)`` and ends with ``run_rule(main, snakemake.log
 ``say`` prints one line to the terminal (stderr) and appends it to the rule's
 log.  Bad input raises a :class:`~mnistnn.errors.MnistnnError` whose message
 names the file, key or value at fault; it is reported as one plain line (no
-traceback first) and the job exits non-zero, having written no output.
+traceback first) and the job exits non-zero, having written no output.  Any
+other exception (a bug, a ``MemoryError``) is written to the log as its
+traceback, and the log's last line names it too: every log ends with the
+error that stopped its job.
 """
 
 import sys
+import traceback
 from collections.abc import Callable
 
 from mnistnn.errors import MnistnnError
@@ -29,6 +33,11 @@ def run_rule(main: Callable[[Say], None], log_path: str | None = None) -> None:
     except MnistnnError as error:
         say(f"error: {error}")
         sys.exit(1)
+    except Exception as error:
+        if log is not None:
+            traceback.print_exc(file=log)
+            print(f"error: {type(error).__name__}: {error}", file=log, flush=True)
+        raise
     finally:
         if log is not None:
             log.close()
