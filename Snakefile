@@ -5,8 +5,9 @@ Each stage is one rule file in workflow/rules/:
     data       download_mnist                       resources/mnist/
     train      train, export_params or              results/{model}/model.npz, params/,
                import_params, evaluate              metrics.json
-    backquery  image_prior, mean_images, backquery, results/{model}/backquery/{method}/,
-               control_params or                    queries/, control/, evolution.npz
+    backquery  image_prior, mean_images, backquery  results/{model}/backquery/{method}/,
+               (seed_backquery for a montage-only   queries/, control/, evolution.npz
+               model), control_params or
                imported_control_params,
                backquery_control, quality, evolution
     montage    montage, montage_all                 results/{model}/montage.png
