@@ -669,31 +669,39 @@ def _accuracy_by_size(ax, table: "pd.DataFrame") -> None:
 
 def _quality_by_size(ax, table: "pd.DataFrame", methods: Sequence[str]) -> None:
     """Each method's k-NN judge count against hidden size: mean over the models of a size."""
-    for method in methods:
+    for method, marker in zip(methods, _METHOD_MARKERS, strict=False):
         by_size = table.groupby("hidden_nodes")[f"{method}_knn_recognized"].mean()
-        ax.plot(by_size.index, by_size.to_numpy(), marker="o", label=method)
-    ax.set_ylabel("digits the judge reads (of 10)")
-    ax.set_ylim(0, 10.5)
-    ax.set_title("backquery quality by size (mean of its models)", fontsize=10)
-    ax.legend(fontsize="small", ncol=2)
+        ax.plot(by_size.index, by_size.to_numpy(), marker=marker, fillstyle="none", label=method)
+    _judge_axis(ax, "backquery quality by size (mean of its models)")
 
 
 def _quality_by_accuracy(ax, table: "pd.DataFrame", methods: Sequence[str]) -> None:
     """Each method's k-NN judge count against test accuracy, each model a dot."""
-    for method in methods:
+    for method, marker in zip(methods, _METHOD_MARKERS, strict=False):
         ax.plot(
             100 * table["test_accuracy"],
             table[f"{method}_knn_recognized"],
-            "o",
-            alpha=0.7,
-            markersize=4,
+            marker,
+            fillstyle="none",
+            alpha=0.8,
+            markersize=5,
             label=method,
         )
     ax.set_xlabel("test accuracy (%)")
+    _judge_axis(ax, "backquery quality by accuracy (a mark a model)")
+
+
+#: one marker per method, drawn hollow, so that methods with equal counts stay visible
+_METHOD_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def _judge_axis(ax, title: str) -> None:
+    """The k-NN judge's count from 0 to 10, with room above 10 for the legend."""
     ax.set_ylabel("digits the judge reads (of 10)")
-    ax.set_ylim(0, 10.5)
-    ax.set_title("backquery quality by accuracy (a dot a model)", fontsize=10)
-    ax.legend(fontsize="small", ncol=2)
+    ax.set_ylim(-0.3, 13.8)
+    ax.set_yticks(range(0, 11, 2))
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize="small", ncol=3, loc="upper center")
 
 
 @_styled
