@@ -54,9 +54,12 @@ check_model_names()
 
 # What the schema cannot see: names against the results layout, keys against each other
 # and against the data, and the memory each model needs; refused before any job runs.
-PROBLEMS = config_problems(config, CONFIGURED_MODELS, MODELS, METHODS_RUN)
-if PROBLEMS:
-    raise WorkflowError(describe_problems(PROBLEMS))
+# Checked by the main process only: a cluster job parses this file again on another
+# machine, after the data has arrived, and must not refuse what the run already accepted.
+if workflow.is_main_process:
+    PROBLEMS = config_problems(config, CONFIGURED_MODELS, MODELS, METHODS_RUN)
+    if PROBLEMS:
+        raise WorkflowError(describe_problems(PROBLEMS))
 
 
 def trained_models():
