@@ -257,8 +257,9 @@ def method_images(folder, methods=backquery_methods):
 
 
 def evolution_methods():
-    """The book's method and the best label-free one, shown side by side."""
-    return ["seed", config["backquery"]["best_method"]]
+    """The book's method and the best label-free one, shown side by side (once when the best
+    is the book's)."""
+    return list(dict.fromkeys(["seed", config["backquery"]["best_method"]]))
 
 
 # The claim study (rule file claim.smk), from config `claim`.
