@@ -164,8 +164,7 @@ def browser():
         launched.close()
 
 
-#: A sweep of two tiny models, one of them trained exactly like model `tiny` (so it is `tiny`).
-#: a model with the book's own update rule, shown only in the montages (like ``rashid``)
+#: A model with the book's own update rule, shown only in the montages (like ``rashid``).
 TINY_MONTAGE_ONLY = {
     "hidden_nodes": 8,
     "learning_rate": 0.3,
@@ -175,9 +174,11 @@ TINY_MONTAGE_ONLY = {
     "update_rule": "book",
     "analysis": "montage",
 }
+#: A sweep of four tiny models: one of them trained exactly like model `tiny` (so it is
+#: `tiny`), and two that start from the initial network of another (so share its control).
 TINY_SWEEP = {
     "hidden_nodes": [12, 6],
-    "learning_rate": [0.3],
+    "learning_rate": [0.3, 0.6],
     "seeds": [3],
     "epochs": [2],
     "batch_size": [1],
@@ -190,7 +191,7 @@ TINY_SWEEP = {
 @pytest.fixture(scope="session")
 def pipeline(tiny_mnist, tmp_path_factory):
     """The tiny pipeline run once to completion: one trained and one imported model, a model
-    shown only in the montages, and a sweep that adds one more trained model."""
+    shown only in the montages, and a sweep that adds three more trained models."""
     from mnistnn import network as nw
     from mnistnn.params import write_params
 

@@ -161,14 +161,17 @@ def test_identical_settings_are_trained_once_and_models_come_in_natural_order(pi
     # the sweep's h12_lr0p3_s3 is trained exactly like `tiny`: it is `tiny`
     assert not (folder / "results/h12_lr0p3_s3").exists()
     summary = pd.read_csv(folder / "results/sweep/summary.csv")
-    assert list(summary["model"]) == ["h6_lr0p3_s3", "tiny"]  # by hidden size
-    assert list(summary["hidden_nodes"]) == [6, 12]
+    # by hidden size, then learning rate
+    assert list(summary["model"]) == ["h6_lr0p3_s3", "h6_lr0p6_s3", "tiny", "h12_lr0p6_s3"]
+    assert list(summary["hidden_nodes"]) == [6, 6, 12, 12]
     montage = pd.read_csv(folder / "results/montage.csv", usecols=["model", "test_accuracy"])
     # the config's models, then the sweep's new ones, then the imported ones
     assert list(dict.fromkeys(montage["model"])) == [
         "tiny",
         "tiny_rashid",
         "h6_lr0p3_s3",
+        "h6_lr0p6_s3",
+        "h12_lr0p6_s3",
         "foreign",
     ]
 

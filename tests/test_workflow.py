@@ -126,6 +126,23 @@ def test_control_is_the_untrained_network(pipeline):
     assert nw.accuracy(control, images, labels) < 0.3 < nw.accuracy(trained, images, labels)
 
 
+def test_models_that_start_from_one_network_share_its_control(pipeline):
+    """The sweep's h12_lr0p6_s3 starts from tiny's initial network (H = 12, seed 3), and
+    h6_lr0p6_s3 from h6_lr0p3_s3's: each is scored against that model's control, made once."""
+    folder, _ = pipeline
+    results = folder / "results"
+    for model, owner in [("h12_lr0p6_s3", "tiny"), ("h6_lr0p6_s3", "h6_lr0p3_s3")]:
+        assert not (results / model / "control").exists()
+        assert (results / owner / "control/params/weight1.txt").exists()
+        scores = [pd.read_csv(results / name / "backquery/control.csv") for name in (model, owner)]
+        pd.testing.assert_frame_equal(*scores)
+        own = [pd.read_csv(results / name / "backquery/quality.csv") for name in (model, owner)]
+        assert not own[0].equals(own[1])  # the trained networks differ
+    control = read_params(results / "h6_lr0p3_s3/control/params")
+    initial = nw.initial_network(6, init_seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip(control, initial, strict=True))
+
+
 def test_quality_tables(pipeline):
     folder, _ = pipeline
     for name in ["quality.csv", "control.csv"]:

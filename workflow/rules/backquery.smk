@@ -158,9 +158,9 @@ rule quality:
     input:
         **MNIST,
         params=param_files("results/{model}/params"),
-        control_params=param_files("results/{model}/control/params"),
+        control_params=control_params,
         images=method_images("results/{model}/backquery"),
-        control_images=method_images("results/{model}/control"),
+        control_images=method_images(control_folder),
         mean_images="results/mean_images.npy",
     output:
         quality=shown(

@@ -244,16 +244,45 @@ def query_files(folder):
 
 
 def method_images(folder, methods=backquery_methods):
-    """An input function: the ``.npy`` image of every digit of each of ``methods()``, in order."""
+    """An input function: the ``.npy`` image of every digit of each of ``methods()``, in order,
+    under ``folder``: a pattern of the wildcards, or a function of them."""
 
     def images(wildcards):
+        root = folder(wildcards) if callable(folder) else folder.format(**wildcards)
         return [
             path
             for method in methods()
-            for path in digit_files(f"{folder.format(**wildcards)}/{method}", ["npy"])
+            for path in digit_files(f"{root}/{method}", ["npy"])
         ]
 
     return images
+
+
+def control_owner(model):
+    """The model whose ``results/{model}/control/`` holds ``model``'s untrained control.
+
+    A trained model's control is its initial network, which its hidden size and seed
+    alone decide: models that share both (a sweep's learning rates) share one control,
+    computed once, for the first analysed model among them in the natural order (the
+    sweep's h200_lr0p05_s1 is scored against book's). An imported model has its own.
+    """
+    if model not in MODELS:
+        return model
+    initial = {
+        name: (MODELS[name]["hidden_nodes"], MODELS[name]["seed"]) for name in MODELS
+    }
+    analysed = [name for name in MODELS if name not in montage_models()]
+    return next(name for name in analysed if initial[name] == initial[model])
+
+
+def control_folder(wildcards):
+    """An input function: the folder of the model's control (see :func:`control_owner`)."""
+    return f"results/{control_owner(wildcards.model)}/control"
+
+
+def control_params(wildcards):
+    """An input function: the four parameter files of the model's control."""
+    return param_files(f"{control_folder(wildcards)}/params")
 
 
 def evolution_methods():

@@ -31,7 +31,7 @@ rule methods_figure:
 use rule methods_figure as control_figure with:
     input:
         quality="results/{model}/backquery/control.csv",
-        images=method_images("results/{model}/control"),
+        images=method_images(control_folder),
         mean_images="results/mean_images.npy",
         metrics="results/{model}/metrics.json",
     output:
