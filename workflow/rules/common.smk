@@ -222,10 +222,13 @@ def training_history(wildcards):
     return []
 
 
-# Priority of the jobs on the longest path through the DAG (export_params,
-# backquery, quality and methods_figure): when several jobs are ready, these
-# start first, because everything else can run beside them.
-CRITICAL_PATH = 10
+# Priority of the jobs that start first when several are ready: those on the longest path
+# through the DAG (export_params, evaluate, backquery, quality, methods_figure), because
+# everything else can run beside them, and those that read many files (the figures,
+# montages and explorer page): while a job waits, Snakemake's scheduler looks at each of
+# its input files again every second, so that a figure job that waited behind a sweep's
+# trainings cost more than its drawing. The training jobs and the controls fill the gaps.
+START_FIRST = 10
 
 
 def backquery_methods():

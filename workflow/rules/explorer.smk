@@ -13,6 +13,7 @@ rule explorer:
         ),
     log:
         "results/{model}/logs/explorer.log",
+    priority: START_FIRST
     conda:
         "../envs/mnistnn.yaml"
     params:

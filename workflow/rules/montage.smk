@@ -18,6 +18,7 @@ rule montage:
         ),
     log:
         "results/{model}/logs/montage.log",
+    priority: START_FIRST
     conda:
         "../envs/mnistnn.yaml"
     script:

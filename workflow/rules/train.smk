@@ -37,7 +37,7 @@ rule export_params:
         "results/{model}/logs/export_params.log",
     wildcard_constraints:
         model=one_of(trained_models()),
-    priority: CRITICAL_PATH
+    priority: START_FIRST
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -80,6 +80,9 @@ rule evaluate:
         ),
     log:
         "results/{model}/logs/evaluate.log",
+    # every figure's subtitle gives the test accuracy; and each ready job that waits costs
+    # Snakemake's scheduler a look at its inputs every second
+    priority: START_FIRST
     conda:
         "../envs/mnistnn.yaml"
     script:
