@@ -89,9 +89,10 @@ def make_pipeline_copy(destination: Path, config: dict) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "Snakefile", destination / "Snakefile")
     shutil.copy(REPO / ".gitignore", destination / ".gitignore")
-    shutil.copytree(
-        REPO / "workflow", destination / "workflow", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for folder in ("workflow", "profiles"):
+        shutil.copytree(
+            REPO / folder, destination / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     (destination / "config").mkdir(exist_ok=True)
     (destination / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return destination

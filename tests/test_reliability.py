@@ -134,8 +134,9 @@ def group_is_gone(group: int) -> bool:
 @pytest.fixture(scope="module")
 def interrupted(tiny_mnist, tmp_path_factory):
     """Model ``long`` trained by a run SIGKILLed (with its jobs) after the first epoch,
-    then unlocked and rerun with --rerun-incomplete: the folder, the files left by the
-    kill, and the rerun's training log."""
+    then unlocked and rerun as it was started (the default profile reruns the job whose
+    outputs the kill left flagged incomplete): the folder, the files left by the kill,
+    and the rerun's training log."""
     folder = pipeline_for(tiny_mnist, tmp_path_factory.mktemp("interrupted"), ["long"])
     command = [sys.executable, "-m", "snakemake", "--cores", "4", *targets(["long"])]
     log = folder / "results/long/logs/train.log"
@@ -150,7 +151,7 @@ def interrupted(tiny_mnist, tmp_path_factory):
     left = sorted(path.relative_to(folder) for path in (folder / "results").rglob("*"))
     # a killed Snakemake leaves its lock: the user unlocks, then reruns
     snakemake(folder, "--unlock")
-    snakemake(folder, *targets(["long"]), "--rerun-incomplete", cores=4)
+    snakemake(folder, *targets(["long"]), cores=4)
     return folder, left, log.read_text()
 
 
