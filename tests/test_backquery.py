@@ -2,6 +2,7 @@
 
 import inspect
 import math
+import re
 import warnings
 
 import numpy as np
@@ -130,7 +131,10 @@ def test_backquery_seed_is_seed():
 def test_a_bad_value_is_named_with_its_query(bad, shown):
     values = [0.01] * 10
     values[4] = bad
-    with pytest.raises(QueryError, match=rf"query 'half_three': value {shown} at position 4"):
+    message = (
+        f"query 'half_three': value {shown} at position 4 is not a number strictly between 0 and 1"
+    )
+    with pytest.raises(QueryError, match=f"^{re.escape(message)}$"):
         bq.check_label_vector(values, "half_three")
 
 
@@ -148,7 +152,7 @@ def test_non_numbers_are_refused(bad):
 
 @pytest.mark.parametrize("count", [9, 11])
 def test_a_label_vector_needs_exactly_ten_values(count):
-    with pytest.raises(QueryError, match=rf"query 'q': {count} values, expected exactly 10"):
+    with pytest.raises(QueryError, match=rf"^query 'q': {count} values, expected exactly 10$"):
         bq.check_label_vector([0.5] * count, "q")
 
 
@@ -161,7 +165,11 @@ def test_backquery_checks_its_target_before_computing():
 def test_a_degenerate_hidden_layer_is_an_error_not_nan(method):
     net = random_network()
     net = Network(net.W1, np.zeros_like(net.W2), net.v1, net.v2)
-    with pytest.raises(BackqueryError, match="hidden layer is degenerate"):
+    message = (
+        "hidden layer is degenerate: all its values are equal (or not finite), so it cannot be "
+        "rescaled into [0.01, 0.99] (a layer of one node always is)"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(net, bq.label_vector(3), method)
 
 
@@ -171,6 +179,14 @@ def test_a_degenerate_input_layer_is_an_error_not_nan(method):
     net = Network(np.zeros_like(net.W1), net.W2, net.v1, net.v2)
     with pytest.raises(BackqueryError, match="input layer is degenerate"):
         bq.backquery(net, bq.label_vector(3), method)
+
+
+def test_a_layer_equal_but_for_rounding_errors_is_degenerate():
+    """Values that differ by at most 16 rounding steps of their size are taken as equal."""
+    eps = np.finfo(np.float64).eps
+    with pytest.raises(BackqueryError, match="x layer is degenerate"):
+        bq.rescale(np.array([1.0, 1.0 + 16 * eps]), "x")
+    assert bq.rescale(np.array([1.0, 1.0 + 17 * eps]), "x").tolist() == [0.01, 0.99]
 
 
 def test_thresholds_can_make_the_hidden_layer_degenerate():

@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import io
 import json
+import re
 import shutil
 import socket
 import sys
@@ -22,8 +23,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pooch
 import pytest
 import yaml
 
@@ -87,11 +90,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class FlakyHandler(QuietHandler):
-    """Answers the very first request of the server's life with 503, then serves files."""
+    """Answers the first ``failures`` requests of the server's life with 503, then serves files."""
+
+    failures = 1
 
     def do_GET(self):
-        if not getattr(self.server, "answered_503", False):
-            self.server.answered_503 = True
+        answered = getattr(self.server, "answered_503", 0)
+        if answered < self.failures:
+            self.server.answered_503 = answered + 1
             self.send_error(503)
             return
         super().do_GET()
@@ -149,8 +155,13 @@ def fetch_fails(sources, destination, sha256, timeout=5.0) -> str:
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gz"])
 def test_local_folder(tmp_path, good, sha256, gz):
     folder = write_folder(tmp_path / "mnist", good, gz=gz)
-    description, _ = fetch([str(folder)], tmp_path / "out", sha256)
+    description, lines = fetch([str(folder)], tmp_path / "out", sha256)
     assert description == f"local folder {folder}"
+    written = ", ".join(str(tmp_path / "out" / name) for name in MNIST_FILES)
+    assert lines == [
+        f"trying local folder {folder}",
+        f"wrote the four verified MNIST files ({written}) from local folder {folder}",
+    ]
     assert read_files(tmp_path / "out") == good
     assert files_in(tmp_path / "out") == sorted(MNIST_FILES)
 
@@ -179,6 +190,40 @@ def test_http_retries_after_a_server_error(tmp_path, good, sha256):
     with serve(folder, FlakyHandler) as base:
         fetch([f"{base}/"], tmp_path / "out", sha256, retries=1)
     assert read_files(tmp_path / "out") == good
+
+
+def test_a_download_is_attempted_three_times_by_default(tmp_path, good, sha256, monkeypatch):
+    """The pipeline passes no ``retries``: a server failing twice is survived, thrice is not."""
+    monkeypatch.setattr(pooch.core, "time", SimpleNamespace(sleep=lambda seconds: None))
+    folder = write_folder(tmp_path / "mirror", good, gz=True)
+    for failures, out in ((3, tmp_path / "failed"), (2, tmp_path / "out")):
+        handler = type("Flaky", (FlakyHandler,), {"failures": failures})
+        with serve(folder, handler) as base:
+            if failures == 3:
+                with pytest.raises(DownloadError, match="503 Server Error"):
+                    fetch_mnist([f"{base}/"], out, sha256, 5.0, say=lambda line: None)
+            else:
+                fetch_mnist([f"{base}/"], out, sha256, 5.0, say=lambda line: None)
+    assert files_in(tmp_path / "failed") == []
+    assert read_files(tmp_path / "out") == good
+
+
+def test_known_gz_hashes_are_keyed_by_the_pinned_mnist_files():
+    """pooch checks a real MNIST download against these; each is a SHA-256 in hex."""
+    pinned = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["mnist"]["sha256"]
+    assert sorted(download.KNOWN_GZ_SHA256) == sorted(pinned.values())
+    gz_hashes = list(download.KNOWN_GZ_SHA256.values())
+    assert all(re.fullmatch("[0-9a-f]{64}", gz_hash) for gz_hash in gz_hashes)
+    assert len(set(gz_hashes + list(pinned.values()))) == 8
+
+
+def test_progress_lines_start_at_one_mebibyte():
+    for total, said in ((1024**2 - 1, 0), (1024**2, 4)):
+        lines = []
+        progress = ProgressLines("edge.gz", lines.append)
+        progress.total = total
+        progress.update(total)
+        assert len(lines) == said
 
 
 def test_progress_lines_for_large_downloads():

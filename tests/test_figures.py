@@ -366,6 +366,15 @@ def test_parse_rulegraph_ignores_numbering_and_order():
     assert graph.same_shape(again)
     assert list(graph.rules) == ["a", "all", "c"]
     assert graph.edges == {("c", "all"), ("a", "c")}
+    # the same rules with an edge less, or the same edges with a rule more, are another graph
+    assert not graph.same_shape(figure_check.parse_rulegraph(RULEGRAPH.replace("2 -> 1\n", "")))
+    more = RULEGRAPH.replace("}", '\t3[label = "b", color = "0.3 0.6 0.85"];\n}')
+    assert not graph.same_shape(figure_check.parse_rulegraph(more))
+
+
+def test_a_rule_without_a_colour_is_drawn_grey():
+    graph = figure_check.parse_rulegraph(RULEGRAPH.replace(', color = "0.50 0.6 0.85"', ""))
+    assert graph.rules["c"] == "0 0 0.6" and graph.rules["a"] == "0.00 0.6 0.85"
 
 
 SNAKEFILE = """

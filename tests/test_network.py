@@ -1,5 +1,6 @@
 """The network: forward pass, gradient, one SGD step, training and its determinism."""
 
+import re
 import warnings
 
 import numpy as np
@@ -9,7 +10,7 @@ from conftest import digit_like_images
 from rashid import BookNetwork, train_in_order
 
 from mnistnn import network as nw
-from mnistnn.errors import TrainingError
+from mnistnn.errors import BackqueryError, TrainingError
 from mnistnn.network import Hyperparameters, Network
 
 
@@ -32,9 +33,50 @@ def test_target_vectors_mark_the_label_with_099():
     assert np.count_nonzero(targets == 0.01) == 18
 
 
+def test_network_inputs_are_the_scaled_pixels_in_float32_chunk_by_chunk():
+    pixels = np.arange(256, dtype=np.uint8)
+    expected = nw.scale_pixels(pixels).astype(np.float32)
+    assert np.array_equal(nw.network_inputs(pixels), expected)
+    images = np.random.default_rng(0).integers(0, 256, size=(7, 784), dtype=np.uint8)
+    chunks = list(nw.float32_input_chunks(images, chunk=3))
+    assert [start for start, _ in chunks] == [0, 3, 6]
+    assert np.array_equal(np.concatenate([block for _, block in chunks]), nw.network_inputs(images))
+    converted = nw.network_inputs(images)  # float32 inputs pass through as they are
+    assert all(
+        block.base is converted or block is converted
+        for _, block in nw.float32_input_chunks(converted, chunk=3)
+    )
+
+
+def test_normalised_outputs_are_the_float32_outputs_divided_by_their_sum():
+    net = small_network(hidden=6)
+    images = np.random.default_rng(1).integers(0, 256, size=(25, 784), dtype=np.uint8)
+    output = nw.feedforward(net.astype(np.float32), nw.network_inputs(images))[1]
+    expected = output / output.sum(axis=1, keepdims=True)
+    for train_images in (images, nw.network_inputs(images)):
+        normalised = nw.normalised_outputs(net, train_images)
+        assert normalised.dtype == np.float64 and normalised.shape == (25, 10)
+        np.testing.assert_allclose(normalised, expected, rtol=1e-6)
+        np.testing.assert_allclose(normalised.sum(axis=1), 1.0, rtol=1e-12)
+
+
+def test_normalised_outputs_refuse_images_on_which_every_output_is_0():
+    net = small_network(hidden=6)
+    silent = Network(net.W1, net.W2, net.v1, np.full(10, 1000.0))  # sigmoid(h @ W2 - 1000) = 0
+    images = np.zeros((4, 784), dtype=np.uint8)
+    message = (
+        "posterior: every output of the network is 0 on 4 of 4 training images, so they have no "
+        "label probabilities; the sigmoids saturate (likely cause: a learning_rate too large for "
+        "the model)"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
+        nw.normalised_outputs(silent, images)
+
+
 def test_initial_network_shapes_and_scale():
     net = nw.initial_network(200, init_seed=1)
     assert [a.shape for a in net] == [(784, 200), (200, 10), (200,), (10,)]
+    assert net.hidden_nodes == 200
     assert not net.v1.any() and not net.v2.any()
     assert net.W1.std() == pytest.approx(784**-0.5, rel=0.02)
     assert net.W2.std() == pytest.approx(200**-0.5, rel=0.1)
