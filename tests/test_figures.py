@@ -372,7 +372,7 @@ def test_parse_rulegraph_ignores_numbering_and_order():
     assert not graph.same_shape(figure_check.parse_rulegraph(more))
 
 
-def test_a_rule_without_a_colour_is_drawn_grey():
+def test_parse_rulegraph_gives_a_rule_without_a_colour_grey():
     graph = figure_check.parse_rulegraph(RULEGRAPH.replace(', color = "0.50 0.6 0.85"', ""))
     assert graph.rules["c"] == "0 0 0.6" and graph.rules["a"] == "0.00 0.6 0.85"
 
