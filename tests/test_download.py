@@ -217,6 +217,17 @@ def test_known_gz_hashes_are_keyed_by_the_pinned_mnist_files():
     assert len(set(gz_hashes + list(pinned.values()))) == 8
 
 
+def test_a_large_download_says_how_far_it_has_got(tmp_path, sha256):
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    (folder / "train-images-idx3-ubyte.gz").write_bytes(bytes(2 * 1024**2))  # 2 MiB, not gzip
+    lines = []
+    with serve(folder, QuietHandler) as base, pytest.raises(DownloadError, match="Not a gzipped"):
+        fetch_mnist([f"{base}/"], tmp_path / "out", sha256, 5.0, say=lines.append, retries=0)
+    said = [line for line in lines if line.startswith("train-images")]
+    assert said == [f"train-images-idx3-ubyte.gz: {p}% of 2.1 MB" for p in (25, 50, 75, 100)]
+
+
 def test_progress_lines_start_at_one_mebibyte():
     for total, said in ((1024**2 - 1, 0), (1024**2, 4)):
         lines = []
@@ -350,6 +361,11 @@ def test_unresolvable_host_fails_at_once_without_retries(tmp_path, good, sha256)
     assert time.monotonic() - started < 1
     assert description == f"local folder {folder}"
     assert f"HTTP mirror {url} failed: cannot resolve host 'mnist.invalid'" in "\n".join(lines)
+
+
+def test_a_url_without_a_host_is_refused_naming_the_empty_host(tmp_path, sha256):
+    message = fetch_fails(["http:///mnist/"], tmp_path / "out", sha256)
+    assert message.splitlines()[1].startswith("  http:///mnist/: cannot resolve host '': ")
 
 
 def test_interrupted_write_leaves_nothing(tmp_path):
