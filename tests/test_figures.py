@@ -393,6 +393,23 @@ rule c:
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
 
 
+def test_parse_rulegraph_refuses_dot_without_rules():
+    with pytest.raises(ValueError, match="^no rules found in the rule graph's DOT text$"):
+        figure_check.parse_rulegraph("digraph snakemake_dag {\n}\n")
+
+
+def test_write_rulegraph_names_graphviz_missing_or_failing(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="^Graphviz's `dot` is not installed"):
+        figure_check.write_rulegraph(RULEGRAPH, tmp_path / "rulegraph.svg")
+    dot = tmp_path / "dot"
+    dot.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    dot.chmod(0o755)
+    with pytest.raises(RuntimeError, match="^dot -Tsvg failed: Error: syntax error in line 1$"):
+        figure_check.write_rulegraph(RULEGRAPH, tmp_path / "rulegraph.svg")
+    assert not (tmp_path / "rulegraph.svg").exists()
+
+
 @needs_dot
 def test_rulegraph_svg_is_deterministic_and_carries_the_graph(tmp_path):
     svg = tmp_path / "rulegraph.svg"
