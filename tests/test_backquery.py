@@ -592,7 +592,12 @@ def test_an_optimisation_that_never_moves_fails_naming_method_and_digit(tiny_pri
 
 def test_an_objective_that_overflows_fails_naming_method_and_digit():
     settings = {**FAST["actmax"], "l2": 1e308}  # 0.5 * l2 * |x| ** 2 overflows
-    with pytest.raises(BackqueryError, match=r"^actmax, digit 0: the objective is inf"):
+    message = (
+        "actmax, digit 0: the objective is inf (or its gradient not finite) at the start of the "
+        "optimisation; likely cause: a penalty weight so large that it overflows, or a "
+        "degenerate network"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery_digits(random_network(), "actmax", settings)
 
 

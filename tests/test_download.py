@@ -229,12 +229,25 @@ def test_a_large_download_says_how_far_it_has_got(tmp_path, sha256):
 
 
 def test_progress_lines_start_at_one_mebibyte():
-    for total, said in ((1024**2 - 1, 0), (1024**2, 4)):
+    for total, said in ((0, 0), (1024**2 - 1, 0), (1024**2, 4)):  # 0: no Content-Length
         lines = []
         progress = ProgressLines("edge.gz", lines.append)
-        progress.total = total
-        progress.update(total)
+        if total:
+            progress.total = total
+        progress.update(max(total, 5_000_000))
         assert len(lines) == said
+
+
+def test_each_quarter_is_said_when_reached_and_never_more_than_four():
+    lines = []
+    progress = ProgressLines("big.gz", lines.append)
+    progress.total = 4 * 1024**2
+    progress.update(1024**2 - 1)
+    assert lines == []
+    progress.update(1)
+    assert lines == ["big.gz: 25% of 4.2 MB"]
+    progress.update(8 * 1024**2)  # far past the total: still 100% at most
+    assert lines[1:] == [f"big.gz: {percent}% of 4.2 MB" for percent in (50, 75, 100)]
 
 
 def test_progress_lines_for_large_downloads():

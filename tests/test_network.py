@@ -167,7 +167,7 @@ def test_thresholds_move_as_weights_of_an_input_of_minus_one(update_rule):
 
 def test_an_unknown_update_rule_is_refused():
     images, labels = tiny_data(10, 0)
-    with pytest.raises(ValueError, match="update_rule must be one of exact, book, got 'Book'"):
+    with pytest.raises(ValueError, match="^update_rule must be one of exact, book, got 'Book'$"):
         nw.sgd_numpy(small_network(), images, labels, np.arange(10), 0.1, 1, True, "Book")
 
 
@@ -246,13 +246,13 @@ def test_training_learns_and_records_history_and_snapshots():
 
 def test_snapshots_count_samples_across_epochs():
     images, labels = tiny_data(100, 0)
-    # 100 and 300 are epoch ends (kept once, as epochs)
-    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(250, 100, 30, 300, 130))
+    # 100 and 300 are epoch ends (kept once, as epochs); 1 and 101 the first sample of an epoch
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(250, 100, 30, 300, 130, 1, 101))
     result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
     labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
     assert labels_seen == [
-        ("initial", 0), ("sample30", 30), ("epoch1", 100), ("sample130", 130),
-        ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
+        ("initial", 0), ("sample1", 1), ("sample30", 30), ("epoch1", 100), ("sample101", 101),
+        ("sample130", 130), ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
     ]  # fmt: skip
 
 
