@@ -1,6 +1,7 @@
 """The network: forward pass, gradient, one SGD step, training and its determinism."""
 
 import re
+import time
 import warnings
 
 import numpy as np
@@ -210,9 +211,10 @@ def test_accuracy_counts_every_image_in_every_chunk():
 
 def test_mean_loss_is_the_loss_per_training_sample():
     """With a learning rate too small to move the weights, an epoch's mean loss is the
-    initial network's loss summed over the training set, divided by its size."""
+    initial network's loss summed over the training set, divided by its size (snapshots,
+    which cut the epoch into parts, included)."""
     images, labels = tiny_data(60, 0)
-    hyper = Hyperparameters(hidden_nodes=5, epochs=1, learning_rate=1e-12)
+    hyper = Hyperparameters(hidden_nodes=5, epochs=1, learning_rate=1e-12, snapshots=(20,))
     result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
     total = nw.loss(
         nw.initial_network(5, hyper.seed), nw.network_inputs(images), nw.target_vectors(labels)
@@ -230,11 +232,22 @@ def test_training_learns_and_records_history_and_snapshots():
     test_images, test_labels = tiny_data(100, 1)
     hyper = Hyperparameters(hidden_nodes=10, learning_rate=0.3, epochs=3, snapshots=(40, 120))
     lines = []
+    started = time.perf_counter()
     result = nw.train(images, labels, test_images, test_labels, hyper, progress=lines.append)
+    elapsed = time.perf_counter() - started
     assert [row["epoch"] for row in result.history] == [1, 2, 3]
     assert result.history[-1]["test_accuracy"] > 0.9
     assert result.history[-1]["mean_loss"] < result.history[0]["mean_loss"]
-    assert len(lines) == 3 and "samples/s" in lines[0]
+    for row in result.history:
+        assert list(row) == ["epoch", "mean_loss", "test_accuracy", "seconds", "samples_per_second"]
+        assert 0 < row["seconds"] < elapsed
+        assert row["samples_per_second"] == pytest.approx(300 / row["seconds"])
+    assert lines == [
+        f"epoch {row['epoch']}/3: mean loss {row['mean_loss']:.5f}, "
+        f"test accuracy {row['test_accuracy']:.4f}, {row['seconds']:.1f} s, "
+        f"{row['samples_per_second']:,.0f} samples/s"
+        for row in result.history
+    ]
     labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
     assert labels_seen == [
         ("initial", 0), ("sample40", 40), ("sample120", 120),
