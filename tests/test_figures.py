@@ -271,18 +271,42 @@ def test_check_accepts_one_colour_map_step_and_a_few_stray_pixels_and_refuses_mo
     pixels[10:20, 10:20, :3] ^= 2  # two grey levels up or down: one step of the Greys map
     Image.fromarray(pixels).save(path)
     ok, (line,) = figure_check.check(repo)
-    assert ok, line
-    assert "png max 2 grey levels, 100 of" in line
+    assert ok and line.endswith(f"; png max 2 grey levels, 100 of {size} pixels differ"), line
     assert not figure_check.check(repo, grey_levels=1, stray_pixels=0)[0]
     # an anti-aliased edge that moved: a few pixels by many levels
     pixels[30, 30 : 30 + figure_check.STRAY_PIXELS, :3] ^= 64
     Image.fromarray(pixels).save(path)
     ok, (line,) = figure_check.check(repo)
-    assert ok and f"{figure_check.STRAY_PIXELS} by more than 2 levels" in line
-    pixels[31, 30, :3] ^= 64
+    stray = f"differ, {figure_check.STRAY_PIXELS} by more than 2 levels"
+    assert ok and line.endswith(f"; png max 64 grey levels, 125 of {size} pixels {stray}"), line
+    old = int(pixels[31, 30, 0])
+    new = 0 if old > 127 else 255  # black for white: more than 127 levels
+    pixels[31, 30, :3] = new
     Image.fromarray(pixels).save(path)
     ok, (line,) = figure_check.check(repo)
-    assert not ok and f"(limit {figure_check.STRAY_PIXELS} pixels)" in line
+    assert line == (
+        f"montage        FAIL  npz max |diff| 0; png max {abs(new - old)} grey "
+        f"levels, 126 of {size} pixels differ, 26 by more than 2 levels (limit 25 pixels)"
+    )
+
+
+def test_check_refuses_a_png_of_another_shape(repo):
+    path = regenerated(repo) / "montage.png"
+    pixels = np.array(Image.open(path))
+    Image.fromarray(pixels[:-1]).save(path)
+    ok, (line,) = figure_check.check(repo)
+    assert not ok and line == (
+        f"montage        FAIL  npz max |diff| 0; png shape changed from {pixels.shape} "
+        f"to {pixels[:-1].shape}"
+    )
+
+
+@pytest.mark.parametrize("where", ["committed", "regenerated"])
+def test_check_never_unpickles_an_array(repo, where):
+    folder = repo / {"committed": "docs/figures", "regenerated": "results/figures"}[where]
+    np.savez(folder / "montage.npz", images=np.array([{"x": 1}] * 10, dtype=object))
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        figure_check.check(repo)
 
 
 def test_the_stray_pixels_allowed_lie_between_the_measured_spread_and_change():
@@ -298,21 +322,27 @@ def test_one_step_of_the_digits_colour_map_is_at_most_the_grey_levels_allowed():
     assert np.abs(steps).max() == figure_check.GREY_LEVELS
 
 
+INF = "npz max |diff| inf in 'images' (limit 0.001)"
+
+
 @pytest.mark.parametrize(
     ("arrays", "reason"),
     [
-        ({"images": np.full((10, 784), np.nan)}, "npz max |diff| inf"),
-        ({"images": np.array(["a"] * 10)}, "'images' shape changed"),
-        ({"images": digits(1), "extra": np.zeros(3)}, "npz arrays changed"),
-        ({"images": np.where(np.arange(7840).reshape(10, 784) == 5, np.nan, digits(1))}, "inf"),
-        ({"images": np.full((10, 784), "a")}, "npz max |diff| inf in 'images'"),
+        ({"images": np.full((10, 784), np.nan)}, INF),
+        ({"images": np.array(["a"] * 10)}, "npz 'images' shape changed from (10, 784) to (10,)"),
+        (
+            {"images": digits(1), "extra": np.zeros(3)},
+            "npz arrays changed from ['images'] to ['extra', 'images']",
+        ),
+        ({"images": np.where(np.arange(7840).reshape(10, 784) == 5, np.nan, digits(1))}, INF),
+        ({"images": np.full((10, 784), "a")}, INF),
         ({}, "npz arrays changed from ['images'] to []"),
     ],
 )
 def test_check_refuses_nan_foreign_and_extra_arrays(repo, arrays, reason):
     np.savez(regenerated(repo) / "montage.npz", **arrays)
     ok, (line,) = figure_check.check(repo)
-    assert not ok and reason in line
+    assert not ok and line == f"montage        FAIL  {reason}; png identical"
 
 
 def test_check_reports_new_and_missing_figures(repo):
