@@ -345,6 +345,16 @@ def test_check_refuses_nan_foreign_and_extra_arrays(repo, arrays, reason):
     assert not ok and line == f"montage        FAIL  {reason}; png identical"
 
 
+def test_check_compares_arrays_of_text_by_equality(repo):
+    for folder in ("docs/figures", "results/figures"):
+        np.savez(repo / folder / "montage.npz", images=digits(1), names=np.array(["a", "b"]))
+    ok, (line,) = figure_check.check(repo)
+    assert ok and line == "montage        ok    npz max |diff| 0; png identical"
+    np.savez(regenerated(repo) / "montage.npz", images=digits(1), names=np.array(["a", "c"]))
+    ok, (line,) = figure_check.check(repo)
+    assert not ok and "npz max |diff| inf in 'names'" in line
+
+
 def test_check_reports_new_and_missing_figures(repo):
     FIGURES["training_figure"](1, regenerated(repo) / "training.png")
     ok, lines = figure_check.check(repo)
