@@ -157,8 +157,15 @@ def test_a_label_vector_needs_exactly_ten_values(count):
 
 
 def test_backquery_checks_its_target_before_computing():
-    with pytest.raises(QueryError, match="value 1.0"):
+    message = "query 'target': value 1.0 at position 0 is not a number strictly between 0 and 1"
+    with pytest.raises(QueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(random_network(), [1.0] + [0.01] * 9, "seed")
+
+
+def test_training_images_given_to_another_method_are_ignored(tiny_images):
+    net = random_network()
+    with_images = bq.backquery_digits(net, "seed", {}, None, tiny_images[0])[0]
+    assert np.array_equal(with_images, bq.backquery_digits(net, "seed")[0])
 
 
 @pytest.mark.parametrize("method", ["seed", "pinv"])
@@ -210,9 +217,12 @@ def test_unknown_methods_and_settings_are_named():
     )
     with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(random_network(), bq.label_vector(0), "actmax", {"lr": 1})
-    with pytest.raises(BackqueryError, match="needs an image prior"):
+    with pytest.raises(
+        BackqueryError, match="^method 'mixture' needs an image prior, none was given$"
+    ):
         bq.backquery(random_network(), bq.label_vector(0), "mixture")
-    with pytest.raises(BackqueryError, match="needs the training images"):
+    message = "method 'posterior' needs the training images, none were given"
+    with pytest.raises(BackqueryError, match=f"^{message}$"):
         bq.backquery(random_network(), bq.label_vector(0), "posterior")
     with pytest.raises(BackqueryError, match=r"'posterior': unknown settings \['k'\]"):
         bq.backquery_digits(random_network(), "posterior", {"k": 1}, None, np.zeros((3, 784)))
@@ -281,8 +291,17 @@ def test_posterior_of_a_network_that_sees_one_image_per_digit_is_that_image():
 
 
 def test_posterior_refuses_a_label_vector_that_singles_out_no_digit(tiny_images):
-    with pytest.raises(BackqueryError, match="singles out no digit"):
+    message = "posterior: a label vector whose values are all equal singles out no digit"
+    with pytest.raises(BackqueryError, match=f"^{message}$"):
         bq.backquery(random_network(), [0.5] * 10, "posterior", {}, None, tiny_images[0])
+
+
+def test_posterior_refuses_a_digit_the_network_never_outputs(tiny_images):
+    net = random_network()
+    deaf = Network(net.W1, net.W2, net.v1, np.where(np.arange(10) == 3, 1000.0, 0.0))
+    message = "posterior: the network gives a label probability 0 on every image"
+    with pytest.raises(BackqueryError, match=f"^{message}$"):
+        bq.backquery(deaf, bq.label_vector(3), "posterior", {}, None, tiny_images[0])
 
 
 def test_posterior_refuses_a_network_whose_outputs_are_all_zero(tiny_images):
