@@ -224,6 +224,8 @@ def test_unknown_methods_and_settings_are_named():
     message = "method 'posterior' needs the training images, none were given"
     with pytest.raises(BackqueryError, match=f"^{message}$"):
         bq.backquery(random_network(), bq.label_vector(0), "posterior")
+    with pytest.raises(BackqueryError, match=f"^posterior, digit 0: {message}$"):
+        bq.backquery_digits(random_network(), "posterior")
     with pytest.raises(BackqueryError, match=r"'posterior': unknown settings \['k'\]"):
         bq.backquery_digits(random_network(), "posterior", {"k": 1}, None, np.zeros((3, 784)))
 
