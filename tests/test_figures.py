@@ -224,6 +224,34 @@ def regenerated(repo):
     return repo / figure_check.REGENERATED
 
 
+def test_check_help_names_each_command_and_option_with_its_default(capsys):
+    help_texts = {}
+    for command in ([], ["check"]):
+        with pytest.raises(SystemExit) as stopped:
+            figure_check.main([*command, "--help"])
+        assert stopped.value.code == 0
+        help_texts[" ".join(command)] = " ".join(capsys.readouterr().out.split())
+    assert help_texts[""].startswith("usage: python -m mnistnn.figures [-h] [--repo REPO]")
+    for text in (
+        "Check the regenerated figures (results/figures) against the committed ones "
+        "(docs/figures), refresh the committed ones, or redraw the rule graph.",
+        "--repo REPO root of the pipeline (default .)",
+        "--committed COMMITTED folder, relative to the root",
+        "--regenerated REGENERATED folder, relative to the root",
+        "check compare regenerated figures with committed ones",
+        "refresh copy the regenerated figures over the committed ones",
+        "rulegraph redraw the committed rule graph (snakemake --rulegraph)",
+    ):
+        assert text in help_texts[""], text
+    for text in (
+        "--tolerance TOLERANCE largest allowed array difference (default 0.001)",
+        "--grey-levels GREY_LEVELS largest pixel difference that counts as equal (default 2)",
+        "--stray-pixels STRAY_PIXELS pixels that may differ by more (default 25)",
+        "--strict fail on uncommitted new figures",
+    ):
+        assert text in help_texts["check"], text
+
+
 def test_check_passes_on_identical_figures(repo, capsys):
     assert figure_check.main(["--repo", str(repo), "check"]) == 0
     out = capsys.readouterr().out
