@@ -15,6 +15,7 @@ from mnistnn import backquery as bq
 from mnistnn import image_prior as ip
 from mnistnn import quality
 from mnistnn.errors import BackqueryError, QueryError
+from mnistnn.layout import method_files, method_files_by_method, query_files
 from mnistnn.network import Network, initial_network, scale_pixels
 
 L = math.log(99.0)  # logit(0.99) = -logit(0.01)
@@ -647,3 +648,59 @@ def test_a_constant_image_is_not_a_result():
     settings = {**FAST["actmax"], "l2": 1e300}  # every pixel driven to the lower bound
     with pytest.raises(BackqueryError, match=r"^actmax, digit 0: every pixel .* is 0.01"):
         bq.backquery_digits(random_network(), "actmax", settings)
+
+
+# --- writing the images --------------------------------------------------------------------------
+
+
+def test_save_backqueries_writes_every_method_and_query_and_says_so(tmp_path, tiny_prior):
+    net = random_network()
+    methods = {"seed": {}, "prior": {"iterations": 1}}  # one iteration: stops at the cap
+    outputs = method_files_by_method(method_files(str(tmp_path), methods), methods)
+    half_three = [0.01] * 3 + [0.5] + [0.01] * 6
+    queries = bq.checked_queries(
+        {"half_three": half_three}, query_files(str(tmp_path), ["half_three"])
+    )
+    lines = []
+    bq.save_backqueries(
+        net, methods, outputs, lines.append, queries=queries, image_prior=tiny_prior
+    )
+    for digit in range(10):
+        assert np.array_equal(
+            np.load(tmp_path / "seed" / f"{digit}.npy"), bq.seed(net, bq.label_vector(digit))
+        )
+        assert (tmp_path / "prior" / f"{digit}.png").stat().st_size > 0
+    assert np.array_equal(np.load(tmp_path / "half_three.npy"), bq.seed(net, np.array(half_three)))
+    assert (tmp_path / "half_three.png").stat().st_size > 0
+    capped = [
+        f"warning: prior, digit {digit}: L-BFGS-B stopped at its cap of 1 iterations "
+        "before converging (raise the method's `iterations`)"
+        for digit in range(10)
+    ]
+    assert lines == [
+        "seed backquery of digits 0-9",
+        *capped,
+        "prior backquery of digits 0-9",
+        "query half_three",
+    ]
+
+
+def test_a_query_whose_hidden_layer_is_degenerate_is_named(tmp_path):
+    net = random_network()
+    flat = Network(net.W1, np.zeros_like(net.W2), net.v1, net.v2)
+    queries = bq.checked_queries({"q": [0.5] * 9 + [0.6]}, query_files(str(tmp_path), ["q"]))
+    with pytest.raises(BackqueryError, match="^query q: hidden layer is degenerate: "):
+        bq.save_backqueries(flat, {}, {}, print, queries=queries)
+    assert not (tmp_path / "q.npy").exists()
+
+
+def test_an_image_that_is_not_finite_or_constant_is_named():
+    with pytest.raises(
+        BackqueryError, match="^seed, digit 4: the image holds values that are not finite$"
+    ):
+        bq.check_image(np.full(784, np.nan), "seed, digit 4")
+    blank = np.zeros((5, 784), dtype=np.uint8)  # every training image blank: so is the posterior
+    with pytest.raises(
+        BackqueryError, match=r"^posterior, digit 0: every pixel .* is 0.01, no result$"
+    ):
+        bq.backquery_digits(random_network(), "posterior", {}, None, blank)
