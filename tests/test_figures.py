@@ -263,9 +263,22 @@ def test_check_fails_with_a_report_when_a_figure_changes(repo, capsys):
     np.savez(regenerated(repo) / "montage.npz", images=digits(1) + 1e-2)
     assert figure_check.main(["--repo", str(repo), "check"]) == 1
     (line,) = capsys.readouterr().out.splitlines()
-    assert line.startswith("montage        FAIL")
-    assert "grey levels" in line and "(limit 25 pixels)" in line
-    assert "npz max |diff| 0.01 in 'images' (limit 0.001)" in line
+    assert line.startswith(
+        "montage        FAIL  npz max |diff| 0.01 in 'images' (limit 0.001); png"
+    )
+    assert "grey levels" in line and line.endswith(" (limit 25 pixels)")
+
+
+def test_a_difference_equal_to_the_tolerance_passes(tmp_path):
+    np.savez(tmp_path / "old.npz", images=np.zeros(3))
+    np.savez(tmp_path / "new.npz", images=np.array([0.0, 0.001, 0.0]))
+    assert figure_check.compare_npz(tmp_path / "old.npz", tmp_path / "new.npz", 0.001).ok
+    assert not figure_check.compare_npz(tmp_path / "old.npz", tmp_path / "new.npz", 0.0009).ok
+
+
+def test_check_looks_in_the_current_folder_by_default(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    assert figure_check.check() == (True, ["montage        ok    npz max |diff| 0; png identical"])
 
 
 def test_the_tolerance_lies_between_the_measured_spread_and_the_smallest_real_change():
@@ -415,7 +428,7 @@ def test_check_command_line_runs_as_a_module(repo):
 
 def test_check_without_committed_figures_is_an_error_not_a_pass(tmp_path, capsys):
     assert figure_check.main(["--repo", str(tmp_path), "check"]) == 2
-    assert "no committed figures in" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"error: no committed figures in {tmp_path}/docs/figures\n"
     assert figure_check.main(["--repo", str(tmp_path), "refresh"]) == 2
     assert "run the main job first" in capsys.readouterr().err
 
@@ -520,6 +533,23 @@ def test_check_passes_while_the_picture_shows_the_rules(repo, monkeypatch):
     )
     ok, lines = figure_check.check(repo)
     assert ok and "rulegraph      ok    rules unchanged (3 rules, 2 edges)" in lines
+    # a byte that is not UTF-8 in the picture is no reason to fail
+    svg = repo / figure_check.COMMITTED / "rulegraph.svg"
+    svg.write_bytes(b"<!-- \xff -->\n" + svg.read_bytes())
+    assert figure_check.check(repo)[0]
+    # rule c is gone from the rules: the picture no longer shows them
+    without_c = 'digraph snakemake_dag {\n\t0[label = "all"];\n\t2[label = "a"];\n}\n'
+    monkeypatch.setattr(figure_check, "current_rulegraph", lambda repo: without_c)
+    ok, lines = figure_check.check(repo)
+    assert not ok and lines[1] == (
+        "rulegraph      FAIL  rules changed since the picture was drawn: -rule c, "
+        "-edge a->c, -edge c->all (redraw: python -m mnistnn.figures rulegraph)"
+    )
+    svg.write_text("<svg/>")  # a picture drawn without the graph kept in it
+    ok, lines = figure_check.check(repo)
+    assert not ok and lines[1] == (
+        "rulegraph      FAIL  svg carries no rule graph: redraw it with the rulegraph command"
+    )
 
 
 @needs_dot
