@@ -381,6 +381,21 @@ def test_a_url_without_a_host_is_refused_naming_the_empty_host(tmp_path, sha256)
     assert message.splitlines()[1].startswith("  http:///mnist/: cannot resolve host '': ")
 
 
+def test_a_file_of_exactly_the_size_cap_is_read_whole_and_one_byte_more_refused(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(download, "MAX_FILE_BYTES", 1000)
+    for size in (1000, 1001):
+        (tmp_path / "plain").write_bytes(bytes(size))
+        (tmp_path / "packed.gz").write_bytes(gzip.compress(bytes(size)))
+        for read, path in ((download.read_capped, "plain"), (download.gunzip, "packed.gz")):
+            if size == 1000:
+                assert read(tmp_path / path) == bytes(1000)
+            else:
+                with pytest.raises(DownloadError, match=f"^{path}: larger than 1000 bytes"):
+                    read(tmp_path / path)
+
+
 def test_interrupted_write_leaves_nothing(tmp_path):
     # the third "file" cannot be written: the two before it must not appear either
     out = tmp_path / "out"
