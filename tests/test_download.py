@@ -392,7 +392,10 @@ def test_a_file_of_exactly_the_size_cap_is_read_whole_and_one_byte_more_refused(
             if size == 1000:
                 assert read(tmp_path / path) == bytes(1000)
             else:
-                with pytest.raises(DownloadError, match=f"^{path}: larger than 1000 bytes"):
+                refusal = (
+                    "larger than 1000 bytes, far more than any MNIST file; refusing to read it"
+                )
+                with pytest.raises(DownloadError, match=f"^{path}: {refusal}$"):
                     read(tmp_path / path)
 
 
