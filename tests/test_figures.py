@@ -396,22 +396,29 @@ def test_check_compares_arrays_of_text_by_equality(repo):
     assert not ok and "npz max |diff| inf in 'names'" in line
 
 
-def test_check_reports_new_and_missing_figures(repo):
+def test_check_reports_new_and_missing_figures(repo, capsys):
     FIGURES["training_figure"](1, regenerated(repo) / "training.png")
-    ok, lines = figure_check.check(repo)
-    assert ok
-    assert lines[1].startswith("training       ok") and "new (not committed yet)" in lines[1]
+    for folder in ("docs/figures", "results/figures"):
+        (repo / folder / "notes.txt").write_text("a file of another kind")
+    assert figure_check.main(["--repo", str(repo), "check"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "montage        ok    npz max |diff| 0; png identical",
+        "notes          ok    notes.txt not compared",
+        "training       ok    training.png new (not committed yet)",
+    ]
     assert not figure_check.check(repo, strict=True)[0]
     (regenerated(repo) / "montage.npz").unlink()
     ok, lines = figure_check.check(repo)
     assert not ok and "montage.npz missing (committed, not regenerated)" in lines[0]
 
 
-def test_refresh_copies_the_regenerated_figures_over_the_committed_ones(repo, capsys):
+def test_refresh_copies_the_regenerated_figures_over_the_committed_ones(repo, capsys, monkeypatch):
     np.savez(regenerated(repo) / "montage.npz", images=digits(1) + 1)
     assert not figure_check.check(repo)[0]
-    assert figure_check.main(["--repo", str(repo), "refresh"]) == 0
-    assert "copied montage.npz, montage.png" in capsys.readouterr().out
+    monkeypatch.chdir(repo)  # the current folder by default
+    assert figure_check.main(["refresh"]) == 0
+    assert capsys.readouterr().out == "copied montage.npz, montage.png to docs/figures\n"
+    assert figure_check.refresh() == ["montage.npz", "montage.png"]  # again, called directly
     assert figure_check.check(repo)[0]
     committed = repo / figure_check.COMMITTED / "montage.npz"
     assert committed.read_bytes() == (regenerated(repo) / "montage.npz").read_bytes()
@@ -430,7 +437,12 @@ def test_check_without_committed_figures_is_an_error_not_a_pass(tmp_path, capsys
     assert figure_check.main(["--repo", str(tmp_path), "check"]) == 2
     assert capsys.readouterr().err == f"error: no committed figures in {tmp_path}/docs/figures\n"
     assert figure_check.main(["--repo", str(tmp_path), "refresh"]) == 2
-    assert "run the main job first" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"error: no regenerated figures in {tmp_path}/results/figures: run the main job first\n"
+    )
+    with pytest.raises(SystemExit) as stopped:  # a command is required
+        figure_check.main(["--repo", str(tmp_path)])
+    assert stopped.value.code == 2
 
 
 # ---------------------------------------------------------------------------- the rule graph
@@ -553,9 +565,10 @@ def test_check_passes_while_the_picture_shows_the_rules(repo, monkeypatch):
 
 
 @needs_dot
-def test_check_notices_when_the_rules_change_and_the_picture_does_not(repo):
+def test_check_notices_when_the_rules_change_and_the_picture_does_not(repo, capsys):
     (repo / "Snakefile").write_text(SNAKEFILE)
     assert figure_check.main(["--repo", str(repo), "rulegraph"]) == 0
+    assert capsys.readouterr().out == f"wrote {repo}/docs/figures/rulegraph.svg\n"
     svg = (repo / figure_check.COMMITTED / "rulegraph.svg").read_text()
     assert figure_check.embedded_rulegraph(svg).same_shape(figure_check.parse_rulegraph(RULEGRAPH))
     # a new rule between a and c: the committed picture no longer shows the rules
