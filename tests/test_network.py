@@ -1,5 +1,7 @@
 """The network: forward pass, gradient, one SGD step, training and its determinism."""
 
+import re
+import time
 import warnings
 
 import numpy as np
@@ -9,7 +11,7 @@ from conftest import digit_like_images
 from rashid import BookNetwork, train_in_order
 
 from mnistnn import network as nw
-from mnistnn.errors import TrainingError
+from mnistnn.errors import BackqueryError, TrainingError
 from mnistnn.network import Hyperparameters, Network
 
 
@@ -32,9 +34,50 @@ def test_target_vectors_mark_the_label_with_099():
     assert np.count_nonzero(targets == 0.01) == 18
 
 
+def test_network_inputs_are_the_scaled_pixels_in_float32_chunk_by_chunk():
+    pixels = np.arange(256, dtype=np.uint8)
+    expected = nw.scale_pixels(pixels).astype(np.float32)
+    assert np.array_equal(nw.network_inputs(pixels), expected)
+    images = np.random.default_rng(0).integers(0, 256, size=(7, 784), dtype=np.uint8)
+    chunks = list(nw.float32_input_chunks(images, chunk=3))
+    assert [start for start, _ in chunks] == [0, 3, 6]
+    assert np.array_equal(np.concatenate([block for _, block in chunks]), nw.network_inputs(images))
+    converted = nw.network_inputs(images)  # float32 inputs pass through as they are
+    assert all(
+        block.base is converted or block is converted
+        for _, block in nw.float32_input_chunks(converted, chunk=3)
+    )
+
+
+def test_normalised_outputs_are_the_float32_outputs_divided_by_their_sum():
+    net = small_network(hidden=6)
+    images = np.random.default_rng(1).integers(0, 256, size=(25, 784), dtype=np.uint8)
+    output = nw.feedforward(net.astype(np.float32), nw.network_inputs(images))[1]
+    expected = output / output.sum(axis=1, keepdims=True)
+    for train_images in (images, nw.network_inputs(images)):
+        normalised = nw.normalised_outputs(net, train_images)
+        assert normalised.dtype == np.float64 and normalised.shape == (25, 10)
+        np.testing.assert_allclose(normalised, expected, rtol=1e-6)
+        np.testing.assert_allclose(normalised.sum(axis=1), 1.0, rtol=1e-12)
+
+
+def test_normalised_outputs_refuse_images_on_which_every_output_is_0():
+    net = small_network(hidden=6)
+    silent = Network(net.W1, net.W2, net.v1, np.full(10, 1000.0))  # sigmoid(h @ W2 - 1000) = 0
+    images = np.zeros((4, 784), dtype=np.uint8)
+    message = (
+        "posterior: every output of the network is 0 on 4 of 4 training images, so they have no "
+        "label probabilities; the sigmoids saturate (likely cause: a learning_rate too large for "
+        "the model)"
+    )
+    with pytest.raises(BackqueryError, match=f"^{re.escape(message)}$"):
+        nw.normalised_outputs(silent, images)
+
+
 def test_initial_network_shapes_and_scale():
     net = nw.initial_network(200, init_seed=1)
     assert [a.shape for a in net] == [(784, 200), (200, 10), (200,), (10,)]
+    assert net.hidden_nodes == 200
     assert not net.v1.any() and not net.v2.any()
     assert net.W1.std() == pytest.approx(784**-0.5, rel=0.02)
     assert net.W2.std() == pytest.approx(200**-0.5, rel=0.1)
@@ -125,7 +168,7 @@ def test_thresholds_move_as_weights_of_an_input_of_minus_one(update_rule):
 
 def test_an_unknown_update_rule_is_refused():
     images, labels = tiny_data(10, 0)
-    with pytest.raises(ValueError, match="update_rule must be one of exact, book, got 'Book'"):
+    with pytest.raises(ValueError, match="^update_rule must be one of exact, book, got 'Book'$"):
         nw.sgd_numpy(small_network(), images, labels, np.arange(10), 0.1, 1, True, "Book")
 
 
@@ -168,9 +211,10 @@ def test_accuracy_counts_every_image_in_every_chunk():
 
 def test_mean_loss_is_the_loss_per_training_sample():
     """With a learning rate too small to move the weights, an epoch's mean loss is the
-    initial network's loss summed over the training set, divided by its size."""
+    initial network's loss summed over the training set, divided by its size (snapshots,
+    which cut the epoch into parts, included)."""
     images, labels = tiny_data(60, 0)
-    hyper = Hyperparameters(hidden_nodes=5, epochs=1, learning_rate=1e-12)
+    hyper = Hyperparameters(hidden_nodes=5, epochs=1, learning_rate=1e-12, snapshots=(20,))
     result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
     total = nw.loss(
         nw.initial_network(5, hyper.seed), nw.network_inputs(images), nw.target_vectors(labels)
@@ -188,11 +232,22 @@ def test_training_learns_and_records_history_and_snapshots():
     test_images, test_labels = tiny_data(100, 1)
     hyper = Hyperparameters(hidden_nodes=10, learning_rate=0.3, epochs=3, snapshots=(40, 120))
     lines = []
+    started = time.perf_counter()
     result = nw.train(images, labels, test_images, test_labels, hyper, progress=lines.append)
+    elapsed = time.perf_counter() - started
     assert [row["epoch"] for row in result.history] == [1, 2, 3]
     assert result.history[-1]["test_accuracy"] > 0.9
     assert result.history[-1]["mean_loss"] < result.history[0]["mean_loss"]
-    assert len(lines) == 3 and "samples/s" in lines[0]
+    for row in result.history:
+        assert list(row) == ["epoch", "mean_loss", "test_accuracy", "seconds", "samples_per_second"]
+        assert 0 < row["seconds"] < elapsed
+        assert row["samples_per_second"] == pytest.approx(300 / row["seconds"])
+    assert lines == [
+        f"epoch {row['epoch']}/3: mean loss {row['mean_loss']:.5f}, "
+        f"test accuracy {row['test_accuracy']:.4f}, {row['seconds']:.1f} s, "
+        f"{row['samples_per_second']:,.0f} samples/s"
+        for row in result.history
+    ]
     labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
     assert labels_seen == [
         ("initial", 0), ("sample40", 40), ("sample120", 120),
@@ -204,13 +259,13 @@ def test_training_learns_and_records_history_and_snapshots():
 
 def test_snapshots_count_samples_across_epochs():
     images, labels = tiny_data(100, 0)
-    # 100 and 300 are epoch ends (kept once, as epochs)
-    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(250, 100, 30, 300, 130))
+    # 100 and 300 are epoch ends (kept once, as epochs); 1 and 101 the first sample of an epoch
+    hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(250, 100, 30, 300, 130, 1, 101))
     result = nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
     labels_seen = [(s.label, s.samples_seen) for s in result.snapshots]
     assert labels_seen == [
-        ("initial", 0), ("sample30", 30), ("epoch1", 100), ("sample130", 130),
-        ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
+        ("initial", 0), ("sample1", 1), ("sample30", 30), ("epoch1", 100), ("sample101", 101),
+        ("sample130", 130), ("epoch2", 200), ("sample250", 250), ("epoch3", 300),
     ]  # fmt: skip
 
 
@@ -218,7 +273,11 @@ def test_a_snapshot_beyond_the_end_of_training_is_refused_before_training():
     images, labels = tiny_data(100, 0)
     hyper = Hyperparameters(hidden_nodes=4, epochs=3, snapshots=(30, 301, 400))
     lines = []
-    with pytest.raises(TrainingError, match=r"snapshots: \[301, 400\] lie beyond .* 300 samples"):
+    message = (
+        "snapshots: [301, 400] lie beyond the end of training "
+        "(3 epochs x 100 training images = 300 samples)"
+    )
+    with pytest.raises(TrainingError, match=f"^{re.escape(message)}$"):
         nw.train(images, labels, images, labels, hyper, progress=lines.append)
     assert lines == []  # not one epoch trained
 
@@ -226,7 +285,11 @@ def test_a_snapshot_beyond_the_end_of_training_is_refused_before_training():
 def test_weights_that_diverge_stop_training_naming_the_learning_rate():
     images, labels = tiny_data(100, 0)
     hyper = Hyperparameters(hidden_nodes=4, epochs=2, batch_size=50, learning_rate=1e308)
-    with pytest.raises(TrainingError, match="epoch 1: the weights are no longer finite.*1e[+]308"):
+    message = (
+        "epoch 1: the weights are no longer finite, training diverged; likely cause: "
+        "learning_rate 1e+308 is too large for batch_size 50 (the gradient is summed over a batch)"
+    )
+    with pytest.raises(TrainingError, match=f"^{re.escape(message)}$"):
         nw.train(images, labels, images, labels, hyper, progress=lambda line: None)
 
 

@@ -373,7 +373,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print("\n".join(lines))
     return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
