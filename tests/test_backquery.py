@@ -325,12 +325,18 @@ def test_posterior_of_an_untrained_network_is_close_to_the_mean_image(tiny_image
 # --- pinv ----------------------------------------------------------------------------------------
 
 
+def network_with_layers(W1: np.ndarray, W2: np.ndarray) -> Network:
+    return Network(W1, W2, np.zeros(W1.shape[1]), np.zeros(W2.shape[1]))
+
+
 @pytest.mark.parametrize("shape", [(12, 4), (4, 12)])
-def test_min_norm_solution_solves_the_least_squares_problem(shape):
+def test_layer_inverses_give_least_norm_least_squares_solutions(shape):
     rng = np.random.default_rng(0)
     W = rng.normal(size=shape)
     rhs = rng.normal(size=shape[1])
-    x = bq.min_norm_solution(rhs, W)
+    W1_inverse, W2_inverse = bq.layer_inverses(network_with_layers(W, rng.normal(size=(4, 10))))
+    assert W1_inverse.shape == shape[::-1] and W2_inverse.shape == (10, 4)
+    x = rhs @ W1_inverse
     assert np.allclose(x, np.linalg.lstsq(W.T, rhs, rcond=None)[0])
     # optimal: the residual is orthogonal to every direction x can move the product in
     assert np.allclose(W @ (x @ W - rhs), 0.0)
@@ -338,11 +344,29 @@ def test_min_norm_solution_solves_the_least_squares_problem(shape):
     assert np.allclose(W @ np.linalg.lstsq(W, x, rcond=None)[0], x)
 
 
-def test_pinv_inverts_an_underdetermined_layer_exactly():
+def test_layer_inverses_invert_an_underdetermined_layer_exactly():
     rng = np.random.default_rng(1)
-    W = rng.normal(size=(30, 10))
+    W2 = rng.normal(size=(30, 10))
     rhs = rng.normal(size=10)
-    assert np.allclose(bq.min_norm_solution(rhs, W) @ W, rhs)
+    W2_inverse = bq.layer_inverses(network_with_layers(rng.normal(size=(5, 30)), W2))[1]
+    assert np.allclose(rhs @ W2_inverse @ W2, rhs)
+
+
+def test_pinv_with_given_inverses_is_pinv_without():
+    net = random_network()
+    target = bq.label_vector(6)
+    given = bq.pinv(net, target, bq.layer_inverses(net))
+    assert np.array_equal(given, bq.pinv(net, target))
+    # the inverses given are the ones used
+    W1_inverse, W2_inverse = bq.layer_inverses(net)
+    assert not np.allclose(bq.pinv(net, target, (W1_inverse, W2_inverse[:, ::-1])), given)
+
+
+def test_pinv_digits_are_pinv_of_each_label_vector():
+    net = random_network()
+    images = bq.backquery_digits(net, "pinv")[0]
+    for digit in range(10):
+        assert np.array_equal(images[digit], bq.pinv(net, bq.label_vector(digit)))
 
 
 def test_pinv_is_seed_when_the_weights_have_orthogonal_columns():

@@ -47,6 +47,7 @@ run that does not converge.
 
 """
 
+import functools
 import warnings
 from collections.abc import Callable, Mapping
 from numbers import Real
@@ -142,22 +143,30 @@ def seed(net: Network, target: np.ndarray) -> np.ndarray:
     return rescale(hidden_inputs @ net.W1.T, "input")[0]
 
 
-def min_norm_solution(rhs: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """The ``x`` of least norm among those minimising ``||x @ W - rhs||``.
+def layer_inverses(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """The pseudo-inverses of ``W1`` and ``W2``: ``(H, 784)`` and ``(10, H)``.
 
-    ``W`` is ``(n, m)`` and ``rhs`` ``(m,)``: for ``n > m`` (a layer with more
+    For a layer's ``W`` ``(n, m)``, ``rhs @ pinv(W)`` is the ``x`` of least
+    norm among those minimising ``||x @ W - rhs||``; for ``n > m`` (more
     inputs than outputs) the system is underdetermined and ``x`` solves it
-    exactly when ``W`` has full rank.
+    exactly when ``W`` has full rank.  One network's inverses serve every
+    label vector, so :func:`backquery_digits` computes them once.
     """
-    return rhs @ np.linalg.pinv(W)
+    return np.linalg.pinv(net.W1), np.linalg.pinv(net.W2)
 
 
-def pinv(net: Network, target: np.ndarray) -> np.ndarray:
-    """Backquery with each layer inverted by least squares; returns ``(784,)``."""
+def pinv(
+    net: Network, target: np.ndarray, inverses: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """Backquery with each layer inverted by least squares; returns ``(784,)``.
+
+    ``inverses`` are the network's :func:`layer_inverses`, computed here when not given.
+    """
+    W1_inverse, W2_inverse = layer_inverses(net) if inverses is None else inverses
     final_inputs = logit(np.asarray(target, dtype=np.float64)) + net.v2
-    hidden_outputs = rescale(min_norm_solution(final_inputs, net.W2), "hidden")
+    hidden_outputs = rescale(final_inputs @ W2_inverse, "hidden")
     hidden_inputs = logit(hidden_outputs) + net.v1
-    return rescale(min_norm_solution(hidden_inputs, net.W1), "input")
+    return rescale(hidden_inputs @ W1_inverse, "input")
 
 
 def output_error(net: Network, images: np.ndarray, target: np.ndarray):
@@ -481,8 +490,9 @@ def backquery_digits(
     """:func:`backquery` of every digit's :func:`label_vector`: images ``(10, 784)``.
 
     ``posterior`` makes one forward pass over the training images for all
-    ten.  Also returns a note for each digit whose optimisation stopped at its
-    iteration cap (:class:`NotConvergedWarning`), for the job's log.
+    ten, and ``pinv`` inverts each weight matrix once for all ten.  Also
+    returns a note for each digit whose optimisation stopped at its iteration
+    cap (:class:`NotConvergedWarning`), for the job's log.
     """
     if method == "posterior" and train_images is not None:
         method_settings(method, settings or {})
@@ -491,13 +501,24 @@ def backquery_digits(
         for digit, image in enumerate(images):
             check_image(image, f"{method}, digit {digit}")
         return images, []
+    if method == "pinv":
+        method_settings(method, settings or {})
+        solve = functools.partial(pinv, net, inverses=layer_inverses(net))
+    else:
+        solve = functools.partial(
+            backquery,
+            net,
+            method=method,
+            settings=settings,
+            image_prior=image_prior,
+            train_images=train_images,
+        )
     images, notes = [], []
     for digit in range(N_OUTPUTS):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NotConvergedWarning)
-            target = label_vector(digit)
             try:
-                image = backquery(net, target, method, settings, image_prior, train_images)
+                image = solve(label_vector(digit))
             except BackqueryError as error:
                 raise BackqueryError(f"{method}, digit {digit}: {error}") from None
             images.append(check_image(image, f"{method}, digit {digit}"))
