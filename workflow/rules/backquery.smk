@@ -58,7 +58,7 @@ rule backquery:
         "results/{model}/benchmarks/backquery.tsv"
     wildcard_constraints:
         model=one_of(analysed_models()),
-    priority: START_FIRST
+    priority: ON_LONGEST_PATH
     conda:
         "../envs/mnistnn.yaml"
     resources:
@@ -178,7 +178,7 @@ rule quality:
         ),
     log:
         "results/{model}/logs/quality.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     resources:

@@ -222,13 +222,14 @@ def training_history(wildcards):
     return []
 
 
-# Priority of the jobs that start first when several are ready: those on the longest path
-# through the DAG (export_params, evaluate, backquery, quality, methods_figure), because
-# everything else can run beside them, and those that read many files (the figures,
-# montages and explorer page): while a job waits, Snakemake's scheduler looks at each of
-# its input files again every second, so that a figure job that waited behind a sweep's
-# trainings cost more than its drawing. The training jobs and the controls fill the gaps.
-START_FIRST = 10
+# Priorities of the jobs that start first when several are ready. While a job waits,
+# Snakemake's scheduler looks at each of its input files again in every scheduling round
+# (several a second in a sweep), so the jobs that read many files go first of all: quality,
+# the figures, montages and explorer page. Next come those on the longest path through the
+# DAG (export_params, evaluate, backquery), because everything else can run beside them.
+# The training jobs and the controls fill the gaps.
+READS_MANY_FILES = 20
+ON_LONGEST_PATH = 10
 
 
 def backquery_methods():

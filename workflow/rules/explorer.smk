@@ -13,7 +13,7 @@ rule explorer:
         ),
     log:
         "results/{model}/logs/explorer.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     params:

@@ -19,7 +19,7 @@ rule methods_figure:
         ),
     log:
         "results/{model}/logs/methods_figure.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     params:
@@ -74,7 +74,7 @@ rule evolution_figure:
         "results/{model}/logs/evolution_figure.log",
     wildcard_constraints:
         model=one_of(trained_models()),
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     params:
@@ -95,7 +95,7 @@ rule hidden_units_figure:
         ),
     log:
         "results/{model}/logs/hidden_units_figure.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -121,7 +121,7 @@ rule similarity_figure:
         ),
     log:
         "results/{model}/logs/similarity_figure.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -142,7 +142,7 @@ rule examples_figure:
         ),
     log:
         "results/{model}/logs/examples_figure.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     resources:
@@ -172,7 +172,7 @@ rule training_figure:
         "results/{model}/logs/training_figure.log",
     wildcard_constraints:
         model=one_of(trained_models()),
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -192,7 +192,7 @@ rule figures:
         **FIGURES,
     log:
         "results/logs/figures.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     script:

@@ -18,7 +18,7 @@ rule montage:
         ),
     log:
         "results/{model}/logs/montage.log",
-    priority: START_FIRST
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -48,6 +48,7 @@ rule montage_all:
         ),
     log:
         "results/logs/montage_all.log",
+    priority: READS_MANY_FILES
     conda:
         "../envs/mnistnn.yaml"
     params:
