@@ -81,7 +81,7 @@ rule evaluate:
     log:
         "results/{model}/logs/evaluate.log",
     # every figure's subtitle gives the test accuracy; and each ready job that waits costs
-    # Snakemake's scheduler a look at its inputs every second
+    # Snakemake's scheduler a look at its inputs in every scheduling round
     priority: ON_LONGEST_PATH
     conda:
         "../envs/mnistnn.yaml"
