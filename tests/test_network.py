@@ -209,6 +209,20 @@ def test_accuracy_counts_every_image_in_every_chunk():
             assert nw.accuracy(net, images, labels, chunk=chunk) == 6 / 7
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_accuracy_of_scaled_inputs_is_that_of_their_pixels(dtype):
+    net = small_network().astype(dtype)
+    images, labels = tiny_data(9, 3)
+    inputs = nw.scale_pixels(images).astype(dtype)
+    predicted = nw.predict(net, inputs)
+    for chunk in (2, 1000):
+        assert nw.accuracy(net, images, predicted, chunk=chunk) == 1.0
+        assert nw.accuracy(net, inputs, predicted, chunk=chunk) == 1.0
+        assert nw.accuracy(net, inputs, labels, chunk=chunk) == nw.accuracy(
+            net, images, labels, chunk=chunk
+        )
+
+
 def test_mean_loss_is_the_loss_per_training_sample():
     """With a learning rate too small to move the weights, an epoch's mean loss is the
     initial network's loss summed over the training set, divided by its size (snapshots,

@@ -14,6 +14,7 @@ from mnistnn.quality import (
     method_summary,
     nearest,
     quality_table,
+    quality_tables,
 )
 
 BLOCK = 78  # pixels of digit d's block: d * 78 ... d * 78 + 77
@@ -87,6 +88,34 @@ def test_method_summary_counts_per_method(judge):
     assert summary["mean_target_output"].tolist() == pytest.approx(
         [(8 * bright + 2 * dark) / 10, bright]
     )
+
+
+class CountingJudge(KnnJudge):
+    """A judge that counts its passes over the training images."""
+
+    passes = 0
+
+    def squared_distances(self, images, chunk=10000):
+        self.passes += 1
+        return super().squared_distances(images, chunk)
+
+
+def test_quality_tables_score_each_network_as_alone_in_one_pass_of_the_judge(judge):
+    templates = scale_pixels(block_images_u8())
+    trained = {"right": templates, "shifted": np.roll(templates, -1, axis=0)}
+    control = {"right": np.roll(templates, 3, axis=0), "shifted": templates[::-1]}
+    dim = block_network()._replace(W2=2.0 * np.eye(10))
+    counting = CountingJudge(judge.images, judge.labels, k=judge.k)
+    tables = quality_tables(
+        {"trained": (block_network(), trained), "control": (dim, control)}, templates, counting
+    )
+    assert counting.passes == 1
+    assert list(tables) == ["trained", "control"]
+    for key, net, images in [("trained", block_network(), trained), ("control", dim, control)]:
+        alone = quality_table(net, images, templates, judge)
+        assert tables[key].equals(alone), key
+    # the two networks' scores differ, so neither table is the other's
+    assert not tables["trained"].equals(tables["control"])
 
 
 def test_correlations_are_pearsons():

@@ -9,6 +9,7 @@ from mnistnn.errors import BackqueryError
 from mnistnn.idx import read_idx
 from mnistnn.image_prior import ImagePrior
 from mnistnn.layout import method_files_by_method
+from mnistnn.network import network_inputs
 from mnistnn.params import read_param_files
 from mnistnn.runner import run_rule
 
@@ -25,8 +26,9 @@ def main(say):
             lambda line: say(f"{model}: {line}"),
             queries=queries,
             image_prior=ImagePrior.load(snakemake.input.prior),
-            # the posterior method's prior: the training images, never their labels
-            train_images=read_idx(snakemake.input.train_images).reshape(-1, 784),
+            # the posterior method's prior: the training images (never their labels),
+            # converted to inputs once for its two passes over them
+            train_images=network_inputs(read_idx(snakemake.input.train_images).reshape(-1, 784)),
         )
     except BackqueryError as error:
         raise BackqueryError(f"model {model}: {error}") from None

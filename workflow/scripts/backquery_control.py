@@ -9,6 +9,7 @@ from mnistnn.errors import BackqueryError
 from mnistnn.idx import read_idx
 from mnistnn.image_prior import ImagePrior
 from mnistnn.layout import method_files_by_method
+from mnistnn.network import network_inputs
 from mnistnn.params import read_param_files
 from mnistnn.runner import run_rule
 
@@ -23,7 +24,7 @@ def main(say):
             method_files_by_method(snakemake.output, methods),
             lambda line: say(f"control of {model}: {line}"),
             image_prior=ImagePrior.load(snakemake.input.prior),
-            train_images=read_idx(snakemake.input.train_images).reshape(-1, 784),
+            train_images=network_inputs(read_idx(snakemake.input.train_images).reshape(-1, 784)),
         )
     except BackqueryError as error:
         raise BackqueryError(f"control of model {model}: {error}") from None

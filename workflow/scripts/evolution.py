@@ -6,7 +6,7 @@ from mnistnn import atomic
 from mnistnn.backquery import backquery_digits
 from mnistnn.idx import read_idx, read_mnist
 from mnistnn.image_prior import ImagePrior
-from mnistnn.network import accuracy, network_inputs
+from mnistnn.network import accuracy, network_inputs, scale_pixels
 from mnistnn.params import load_snapshots
 from mnistnn.runner import run_rule
 
@@ -30,7 +30,8 @@ def main(say):
                 say(f"warning: model {model}, snapshot {snapshot.label}: {note}")
         images[method] = np.array(per_snapshot)
     test_images, test_labels = read_mnist(snakemake.input.test_images, snakemake.input.test_labels)
-    accuracies = [accuracy(s.net, test_images, test_labels) for s in snapshots]
+    test_inputs = scale_pixels(test_images)  # converted once for every snapshot
+    accuracies = [accuracy(s.net, test_inputs, test_labels) for s in snapshots]
     atomic.save_npz(snakemake.output[0], test_accuracy=accuracies, **images)
     say(f"{model}: {len(snapshots)} snapshots backqueried with {', '.join(images)}")
 

@@ -153,14 +153,18 @@ def predict(net: Network, inputs: np.ndarray) -> np.ndarray:
 
 
 def accuracy(net: Network, images: np.ndarray, labels: np.ndarray, chunk: int = 1000) -> float:
-    """Fraction of uint8 ``images`` ``(n, 784)`` whose prediction equals ``labels``.
+    """Fraction of ``images`` ``(n, 784)`` whose prediction equals ``labels``.
 
-    Computed in the network's precision, ``chunk`` images at a time, so that
-    no float copy of all the images is ever made.
+    ``images`` are uint8, or already :func:`scale_pixels` in the network's
+    dtype (a job that measures many networks converts them once).  Computed
+    in the network's precision, ``chunk`` images at a time, so that uint8
+    images are never converted all at once.
     """
     correct = 0
     for start in range(0, len(images), chunk):
-        inputs = scale_pixels(images[start : start + chunk]).astype(net.W1.dtype, copy=False)
+        inputs = images[start : start + chunk]
+        if inputs.dtype != net.W1.dtype:
+            inputs = scale_pixels(inputs).astype(net.W1.dtype, copy=False)
         correct += int(np.count_nonzero(predict(net, inputs) == labels[start : start + chunk]))
     return correct / len(images)
 
@@ -321,6 +325,7 @@ def train(
     after an epoch whose weights are no longer finite.
     """
     check_snapshots(len(images), hyper)
+    test_inputs = scale_pixels(test_images).astype(dtype)
     net = initial_network(hyper.hidden_nodes, hyper.seed).astype(dtype)
     result = TrainingResult(net=net)
     result.snapshots.append(Snapshot("initial", 0, net.astype(np.float64)))
@@ -352,7 +357,7 @@ def train(
         row = {
             "epoch": epoch,
             "mean_loss": total_loss / n_samples,
-            "test_accuracy": accuracy(net, test_images, test_labels),
+            "test_accuracy": accuracy(net, test_inputs, test_labels),
             "seconds": seconds,
             "samples_per_second": n_samples / seconds if seconds > 0 else float("inf"),
         }

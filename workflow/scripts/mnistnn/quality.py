@@ -14,6 +14,8 @@ The templates are :func:`mean_images`, the labelled reference: each digit's
 average training image.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -119,7 +121,7 @@ def correlations(images: np.ndarray, templates: np.ndarray) -> np.ndarray:
 
 
 def quality_table(
-    net: Network, images: dict, mean_images: np.ndarray, judge: KnnJudge
+    net: Network, images: Mapping[str, np.ndarray], mean_images: np.ndarray, judge: KnnJudge
 ) -> pd.DataFrame:
     """Score every method's ten images; one row per method and digit (:data:`QUALITY_COLUMNS`).
 
@@ -127,8 +129,42 @@ def quality_table(
     backquery of digit ``d``; ``mean_images`` ``(10, 784)`` are the templates.
     Methods keep the dictionary's order.
     """
-    methods = list(images)
-    stacked = np.concatenate([np.asarray(images[method], dtype=np.float64) for method in methods])
+    return quality_tables({"scored": (net, images)}, mean_images, judge)["scored"]
+
+
+def quality_tables(
+    scored: Mapping[str, tuple[Network, Mapping[str, np.ndarray]]],
+    mean_images: np.ndarray,
+    judge: KnnJudge,
+) -> dict[str, pd.DataFrame]:
+    """:func:`quality_table` of each ``(network, images)`` of ``scored``, under the same keys.
+
+    The judge reads the images of every network in one pass over the training
+    images, which is most of its cost.
+    """
+    stacked = {key: stack_methods(images) for key, (_, images) in scored.items()}
+    ends = np.cumsum([len(images) for images in stacked.values()])
+    judged = np.split(judge.predict(np.concatenate(list(stacked.values()))), ends[:-1])
+    return {
+        key: score_images(net, list(images), stacked[key], mean_images, judged_digits)
+        for (key, (net, images)), judged_digits in zip(scored.items(), judged, strict=True)
+    }
+
+
+def stack_methods(images: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The ten images of each method, in the dictionary's order: ``(10 * methods, 784)``."""
+    return np.concatenate([np.asarray(digits, dtype=np.float64) for digits in images.values()])
+
+
+def score_images(
+    net: Network,
+    methods: list[str],
+    stacked: np.ndarray,
+    mean_images: np.ndarray,
+    judged: np.ndarray,
+) -> pd.DataFrame:
+    """The rows of :func:`quality_table` for the :func:`stack_methods` images of ``methods``,
+    given the digit the judge read in each (``judged``)."""
     digits = np.tile(np.arange(N_OUTPUTS), len(methods))
     rows = np.arange(len(stacked))
     output = feedforward(net, stacked)[1]
@@ -143,8 +179,7 @@ def quality_table(
             "template_corr": own_corr,
             # a NaN correlation (a constant image) is never the best
             "template_best": (own_corr >= np.max(corr, axis=1)).astype(int),
-            # one pass over the training images for every method's images
-            "knn_recognized": (judge.predict(stacked) == digits).astype(int),
+            "knn_recognized": (judged == digits).astype(int),
         },
         columns=list(QUALITY_COLUMNS),
     )
