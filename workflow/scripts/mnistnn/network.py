@@ -325,7 +325,6 @@ def train(
     after an epoch whose weights are no longer finite.
     """
     check_snapshots(len(images), hyper)
-    test_inputs = scale_pixels(test_images).astype(dtype)
     net = initial_network(hyper.hidden_nodes, hyper.seed).astype(dtype)
     result = TrainingResult(net=net)
     result.snapshots.append(Snapshot("initial", 0, net.astype(np.float64)))
@@ -357,7 +356,7 @@ def train(
         row = {
             "epoch": epoch,
             "mean_loss": total_loss / n_samples,
-            "test_accuracy": accuracy(net, test_inputs, test_labels),
+            "test_accuracy": accuracy(net, test_images, test_labels),
             "seconds": seconds,
             "samples_per_second": n_samples / seconds if seconds > 0 else float("inf"),
         }
