@@ -7,6 +7,7 @@ rule image_prior:
         "results/logs/image_prior.log",
     benchmark:
         "results/benchmarks/image_prior.tsv"
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     resources:
@@ -26,6 +27,7 @@ rule mean_images:
         "results/mean_images.npy",
     log:
         "results/logs/mean_images.log",
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -58,7 +60,7 @@ rule backquery:
         "results/{model}/benchmarks/backquery.tsv"
     wildcard_constraints:
         model=one_of(analysed_models()),
-    priority: ON_LONGEST_PATH
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     resources:
@@ -105,6 +107,7 @@ rule control_params:
         "results/{model}/logs/control_params.log",
     wildcard_constraints:
         model=one_of(trained_models()),
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     params:
@@ -124,6 +127,7 @@ rule imported_control_params:
         "results/{model}/logs/control_params.log",
     wildcard_constraints:
         model=one_of(imported_models()),
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     params:
@@ -143,6 +147,7 @@ rule backquery_control:
         "results/{model}/logs/backquery_control.log",
     benchmark:
         "results/{model}/benchmarks/backquery_control.tsv"
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     resources:

@@ -224,12 +224,13 @@ def training_history(wildcards):
 
 # Priorities of the jobs that start first when several are ready. While a job waits,
 # Snakemake's scheduler looks at each of its input files again in every scheduling round
-# (several a second in a sweep), so the jobs that read many files go first of all: quality,
-# the figures, montages and explorer page. Next come those on the longest path through the
-# DAG (export_params, evaluate, backquery), because everything else can run beside them.
-# The training jobs and the controls fill the gaps.
-READS_MANY_FILES = 20
-ON_LONGEST_PATH = 10
+# (several a second in a sweep), so waiting jobs cost: the jobs that read many files go
+# first of all (quality, the figures, montages and explorer page). Next come the jobs that
+# others wait for: the image prior and the mean images (every backquery and quality reads
+# them), the controls, and each model's way from its parameters to its scores
+# (export_params, evaluate, backquery), so that a model's jobs follow its training at once
+# instead of piling up behind the other trainings. The training jobs fill the gaps.
+OTHERS_WAIT_FOR = 10
 
 
 def backquery_methods():

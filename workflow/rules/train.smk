@@ -37,7 +37,7 @@ rule export_params:
         "results/{model}/logs/export_params.log",
     wildcard_constraints:
         model=one_of(trained_models()),
-    priority: ON_LONGEST_PATH
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     script:
@@ -82,7 +82,7 @@ rule evaluate:
         "results/{model}/logs/evaluate.log",
     # every figure's subtitle gives the test accuracy; and each ready job that waits costs
     # Snakemake's scheduler a look at its inputs in every scheduling round
-    priority: ON_LONGEST_PATH
+    priority: OTHERS_WAIT_FOR
     conda:
         "../envs/mnistnn.yaml"
     script:
