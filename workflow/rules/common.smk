@@ -230,6 +230,7 @@ def training_history(wildcards):
 # them), the controls, and each model's way from its parameters to its scores
 # (export_params, evaluate, backquery), so that a model's jobs follow its training at once
 # instead of piling up behind the other trainings. The training jobs fill the gaps.
+READS_MANY_FILES = 20
 OTHERS_WAIT_FOR = 10
 
 
