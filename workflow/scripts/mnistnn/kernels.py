@@ -28,11 +28,13 @@ The arithmetic is IEEE float32 in an order that the source fixes: there is
 no ``fastmath``, so the compiler may neither fuse a multiply and an add into
 one rounding nor reorder a sum.  The loops it vectorises are those whose lanes
 are independent (an update of many weights, a sum accumulated for many units
-at once) and the dot products of the output layer, which :func:`_dot` writes
-as eight partial sums in a fixed order.  So the machine code may differ from
-CPU to CPU (vector width, FMA or not), but its results do not: the same inputs
-give the same bits on every x86-64 CPU.  (Letting the compiler fuse and
-reorder was 10-30% faster, and gave other bits on every kind of CPU.)  The loop
+at once).  The dot products of the output layer, which :func:`_dot` writes as
+eight partial sums in a fixed order, compile to eight independent scalar
+chains, not to vector code (seen in the assembly on AVX-512).  So the machine
+code may differ from CPU to CPU (vector width, FMA or not), but its results
+do not: the same inputs give the same bits on every x86-64 CPU.  (Letting the
+compiler fuse and reorder was 10-30% faster, and gave other bits on every kind
+of CPU.)  The loop
 keeps ``W2`` transposed, so that every loop of the output layer runs over the
 hidden units, and computes the sigmoid with its own ``exp`` (see
 :func:`_sigmoid`), so that the compiler vectorises both.  It runs on one
@@ -178,9 +180,10 @@ def _subtract_lit_rows(W1, lit, excess, step):
 
 @njit
 def _dot(a, b):
-    """``a @ b`` for float32 vectors, in an order that vectorises and does not depend on the CPU.
+    """``a @ b`` for float32 vectors, in an order that does not depend on the CPU.
 
-    Eight partial sums, one per index modulo 8, added pairwise, then the tail in order.
+    Eight partial sums, one per index modulo 8, added pairwise, then the tail in order:
+    eight independent chains of scalar operations, not one of 784 (or H) in a row.
     """
     eights = a.shape[0] - a.shape[0] % 8
     s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = np.float32(0.0)
